@@ -1,0 +1,60 @@
+# The two promises of README.md: `make run` and `make test`, on a fresh machine.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-stamp
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: install browser-deps run test test-fast lint format vendor demo check-deploy
+
+$(STAMP): pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e ".[dev]"
+	touch $(STAMP)
+
+install: $(STAMP)
+
+# Debian's Chromium and the CJK fonts for the browser tests (never a downloaded browser).
+browser-deps:
+	@if ! command -v chromium >/dev/null 2>&1 || ! fc-list 2>/dev/null | grep -q "Noto Sans CJK"; then \
+		if [ "$$(id -u)" = "0" ]; then \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; \
+		else \
+			echo "需要 Debian 的 chromium 与 fonts-noto-cjk：sudo apt-get install -y chromium fonts-noto-cjk" >&2; exit 1; \
+		fi; \
+	fi
+
+run: install
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py seed_demo --if-empty
+	@echo "打擂攻坚：http://$(HOST):$(PORT)/  演示账号见 README.md"
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+demo: install
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py seed_demo
+
+test: install browser-deps
+	$(VENV)/bin/pytest -n 2 --dist loadfile
+
+test-fast: install
+	$(VENV)/bin/pytest -n 2 --dist loadfile -m "not browser"
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy .
+
+format: install
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+# Production settings must pass Django's deployment checklist with no warning.
+check-deploy: install
+	DJANGO_SETTINGS_MODULE=minzheng.settings.production DJANGO_SECRET_KEY="$$(head -c 48 /dev/urandom | base64)" \
+	DJANGO_ALLOWED_HOSTS=dalei.example.gov.cn $(PY) manage.py check --deploy --fail-level WARNING
+
+vendor:
+	./scripts/vendor-assets.sh

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class EldercareConfig(AppConfig):
+    name = "eldercare"
+    verbose_name = "养老服务"

@@ -1,0 +1,194 @@
+"""The one place where access is decided: every view, queryset, export and job calls these.
+
+Permissions are django-guardian object permissions on `Unit` rows. A user's role says which
+permissions they get on the units of their scope, and whether those reach down the tree (a
+township's staff act for its communities; an institution's staff for the institution alone).
+`org.services.user_set_role_and_scope` grants them; nothing else does.
+
+Two outcomes for a refused object, on purpose: a unit outside what the user may see is a 404
+(we do not confirm it exists), a visible unit the user may not change is a 403.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from functools import wraps
+from typing import Any, TypeVar
+
+from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import PermissionDenied
+from django.db.models import Exists, F, Model, OuterRef, QuerySet
+from django.db.models.lookups import StartsWith
+from django.http import Http404, HttpRequest
+
+from .models import Role, Unit, UnitKind, UnitUserObjectPermission, User
+
+VIEW = "view_unit"
+REPORT = "report_for_unit"
+MANAGE = "manage_unit"
+
+
+@dataclass(frozen=True)
+class RolePolicy:
+    """What a role may do on the units of its scope."""
+
+    perms: tuple[str, ...]
+    inherit: bool  # the permissions reach every descendant of a scope unit
+    scope_kinds: tuple[str, ...]  # the kinds of unit a user of this role may be scoped to
+
+
+ROLE_POLICIES: dict[str, RolePolicy] = {
+    # 局领导 read everything under their bureau and write nothing.
+    Role.LEADER: RolePolicy(perms=(VIEW,), inherit=True, scope_kinds=(UnitKind.BUREAU,)),
+    # 局办公室 runs the campaigns and manages units and users under the bureau.
+    Role.OFFICE: RolePolicy(perms=(VIEW, MANAGE), inherit=True, scope_kinds=(UnitKind.BUREAU,)),
+    # 科室 staff act for their section; what their tasks reach is decided by the campaign.
+    Role.SECTION: RolePolicy(perms=(VIEW,), inherit=False, scope_kinds=(UnitKind.SECTION,)),
+    # 镇街 staff report for their township and see its communities and villages.
+    Role.TOWNSHIP: RolePolicy(
+        perms=(VIEW, REPORT),
+        inherit=True,
+        scope_kinds=(UnitKind.STREET, UnitKind.TOWN, UnitKind.DEVZONE),
+    ),
+    # 机构 staff report for their institution only.
+    Role.INSTITUTION: RolePolicy(
+        perms=(VIEW, REPORT), inherit=False, scope_kinds=(UnitKind.INSTITUTION,)
+    ),
+}
+
+
+def policy_for(user: User | AnonymousUser) -> RolePolicy | None:
+    if not user.is_authenticated or not user.is_active:
+        return None
+    return ROLE_POLICIES.get(getattr(user, "role", ""))
+
+
+def units_visible_to(user: User | AnonymousUser, perm: str = VIEW) -> QuerySet[Unit]:
+    """Units on which the user holds `perm`, directly or inherited; a lazy single query.
+
+    Use it as a subquery to scope anything that hangs on a unit:
+    `Report.objects.filter(unit__in=units_visible_to(user))`.
+    """
+    policy = policy_for(user)
+    if policy is None or perm not in policy.perms:
+        return Unit.objects.none()
+    grants = UnitUserObjectPermission.objects.filter(user=user, permission__codename=perm)
+    if policy.inherit:
+        # A unit is reached when the path of a granted unit is a prefix of its own path.
+        grants = grants.filter(StartsWith(OuterRef("path"), F("content_object__path")))
+    else:
+        grants = grants.filter(content_object=OuterRef("pk"))
+    return Unit.objects.filter(Exists(grants))
+
+
+def has_unit_perm(user: User | AnonymousUser, unit: Unit, perm: str = VIEW) -> bool:
+    policy = policy_for(user)
+    if policy is None or perm not in policy.perms:
+        return False
+    ids = [*unit.ancestor_ids(), unit.pk] if policy.inherit else [unit.pk]
+    return UnitUserObjectPermission.objects.filter(
+        user=user, permission__codename=perm, content_object_id__in=ids
+    ).exists()
+
+
+def get_unit_for_user(user: User | AnonymousUser, pk: Any, perm: str = VIEW) -> Unit:
+    """The unit, or 404 if the user may not see it, or 403 if they see it but lack `perm`."""
+    try:
+        unit = units_visible_to(user).get(pk=pk)
+    except (Unit.DoesNotExist, ValueError, TypeError):
+        raise Http404("单位不存在或无权查看") from None
+    if perm != VIEW and not has_unit_perm(user, unit, perm):
+        raise PermissionDenied("没有该单位的操作权限")
+    return unit
+
+
+M = TypeVar("M", bound=Model)
+
+
+def scope_queryset(
+    user: User | AnonymousUser, queryset: QuerySet[M], *, unit_field: str = "unit", perm: str = VIEW
+) -> QuerySet[M]:
+    """Keep the rows whose `unit_field` is a unit the user holds `perm` on."""
+    return queryset.filter(**{f"{unit_field}__in": units_visible_to(user, perm)})
+
+
+def get_object_for_user(
+    user: User | AnonymousUser,
+    queryset: QuerySet[M],
+    pk: Any,
+    *,
+    unit_field: str = "unit",
+    write: bool = False,
+    write_perm: str = REPORT,
+) -> M:
+    """One row hanging on a unit: 404 outside the user's sight, 403 when seen but not writable."""
+    try:
+        obj = scope_queryset(user, queryset, unit_field=unit_field).get(pk=pk)
+    except (queryset.model.DoesNotExist, ValueError, TypeError):
+        raise Http404("记录不存在或无权查看") from None
+    if write:
+        unit = obj
+        for part in unit_field.split("__"):
+            unit = getattr(unit, part)
+        if not isinstance(unit, Unit) or not has_unit_perm(user, unit, write_perm):
+            raise PermissionDenied("没有修改该记录的权限")
+    return obj
+
+
+def users_visible_to(user: User | AnonymousUser) -> QuerySet[User]:
+    """Users the office may manage: those scoped inside units it manages (or with no scope yet)."""
+    managed = units_visible_to(user, MANAGE)
+    if not user.is_authenticated or not managed.exists():
+        return User.objects.none()
+    scoped_outside = User.objects.filter(scope__in=Unit.objects.exclude(pk__in=managed))
+    return User.objects.exclude(pk__in=scoped_outside.values("pk")).filter(is_superuser=False)
+
+
+def can_manage(user: User | AnonymousUser) -> bool:
+    """May open the office's pages for units, leaders and users."""
+    policy = policy_for(user)
+    return policy is not None and MANAGE in policy.perms
+
+
+def role_required(*roles: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Refuse the view (403) to users of any other role."""
+
+    def decorator(view: Callable[..., Any]) -> Callable[..., Any]:
+        @wraps(view)
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+            if getattr(request.user, "role", None) not in roles or not request.user.is_active:
+                raise PermissionDenied("当前角色不能使用该功能")
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+def manager_required(view: Callable[..., Any]) -> Callable[..., Any]:
+    """Refuse the view (403) to anyone who manages no unit."""
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+        if not can_manage(request.user):
+            raise PermissionDenied("只有局办公室可以管理单位、领导和用户")
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+def scope_units_allowed(role: str, units: Iterable[Unit]) -> list[str]:
+    """Problems with giving `role` this scope, as Chinese messages (empty when fine)."""
+    policy = ROLE_POLICIES.get(role)
+    if policy is None:
+        return ["请选择角色"]
+    units = list(units)
+    if not units:
+        return ["请至少选择一个所属单位"]
+    kinds = "、".join(str(UnitKind(k).label) for k in policy.scope_kinds)
+    return [
+        f"“{unit.name}”是{unit.get_kind_display()}，{Role(role).label}账号只能属于{kinds}"
+        for unit in units
+        if unit.kind not in policy.scope_kinds
+    ]

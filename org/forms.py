@@ -1,0 +1,170 @@
+"""Forms for the office's pages. Validation that needs the tree lives in org.services."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib.auth import password_validation
+from django.utils.translation import gettext_lazy as _
+
+from .access import MANAGE, units_visible_to, users_visible_to
+from .models import Leader, Role, Unit, UnitKind, User
+
+
+def style_form(form: forms.BaseForm) -> None:
+    """Give every widget Tabler's classes, so templates render fields plainly."""
+    for field in form.fields.values():
+        widget = field.widget
+        if isinstance(widget, forms.CheckboxInput):
+            css = "form-check-input"
+        elif isinstance(widget, forms.Select):
+            css = "form-select"
+        else:
+            css = "form-control"
+        widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
+
+
+class UnitChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Unit) -> str:  # type: ignore[override]
+        return f"{'　' * obj.depth}{obj.name}（{obj.get_kind_display()}）"
+
+
+class UnitMultipleChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: Unit) -> str:  # type: ignore[override]
+        return f"{'　' * obj.depth}{obj.name}（{obj.get_kind_display()}）"
+
+
+class UnitForm(forms.ModelForm):
+    parent = UnitChoiceField(queryset=Unit.objects.none(), required=False, label=_("上级单位"))
+
+    class Meta:
+        model = Unit
+        fields = [
+            "name",
+            "short_name",
+            "kind",
+            "parent",
+            "sort_order",
+            "is_active",
+            "contact_person",
+            "contact_phone",
+            "note",
+        ]
+        widgets = {"note": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        managed = units_visible_to(user, MANAGE).order_by("path")
+        if self.instance.pk:
+            managed = managed.exclude(path__startswith=self.instance.path)
+        self.fields["parent"].queryset = managed  # type: ignore[attr-defined]
+        self.fields["parent"].required = True
+        style_form(self)
+
+    def _post_clean(self) -> None:
+        # Placement and uniqueness are checked by org.services with the whole tree in view.
+        pass
+
+
+class UserForm(forms.Form):
+    username = forms.RegexField(
+        label=_("登录名"),
+        max_length=50,
+        regex=r"^[A-Za-z0-9_.-]+$",
+        error_messages={"invalid": _("登录名只能由字母、数字和 _ . - 组成")},
+    )
+    full_name = forms.CharField(label=_("姓名"), max_length=30)
+    role = forms.ChoiceField(label=_("角色"), choices=[("", "—— 请选择 ——"), *Role.choices])
+    scope = UnitMultipleChoiceField(
+        queryset=Unit.objects.none(),
+        label=_("所属单位"),
+        help_text=_("局领导、局办公室选局；科室人员选科室；镇街人员选镇街；机构人员选机构。"),
+        widget=forms.SelectMultiple(attrs={"size": 10}),
+    )
+    phone = forms.RegexField(
+        label=_("手机号码"),
+        regex=r"^1\d{10}$",
+        required=False,
+        error_messages={"invalid": _("手机号码应为 11 位数字，以 1 开头")},
+    )
+    email = forms.EmailField(label=_("电子邮箱"), required=False)
+    is_active = forms.BooleanField(label=_("启用"), required=False, initial=True)
+    password1 = forms.CharField(label=_("初始密码"), widget=forms.PasswordInput, strip=False)
+    password2 = forms.CharField(label=_("再次输入密码"), widget=forms.PasswordInput, strip=False)
+
+    def __init__(self, *args: Any, user: User, editing: User | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.editing = editing
+        self.fields["scope"].queryset = units_visible_to(user, MANAGE).exclude(  # type: ignore[attr-defined]
+            kind__in=(UnitKind.COMMUNITY, UnitKind.VILLAGE)
+        ).order_by("path")
+        if editing is not None:
+            del self.fields["password1"], self.fields["password2"]
+            self.fields["username"].disabled = True
+        style_form(self)
+
+    def clean_username(self) -> str:
+        username: str = self.cleaned_data["username"]
+        if self.editing is not None:
+            return self.editing.username
+        if User.objects.filter(username__iexact=username).exists():
+            raise forms.ValidationError(_("登录名“%(name)s”已被使用"), params={"name": username})
+        return username
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if self.editing is None and data.get("password1") != data.get("password2"):
+            self.add_error("password2", _("两次输入的密码不一致"))
+        elif self.editing is None and data.get("password1"):
+            probe = User(username=data.get("username", ""), full_name=data.get("full_name", ""))
+            try:
+                password_validation.validate_password(data["password1"], probe)
+            except forms.ValidationError as error:
+                self.add_error("password1", error)
+        return data
+
+
+class SetPasswordForm(forms.Form):
+    password1 = forms.CharField(label=_("新密码"), widget=forms.PasswordInput, strip=False)
+    password2 = forms.CharField(label=_("再次输入新密码"), widget=forms.PasswordInput, strip=False)
+
+    def __init__(self, *args: Any, target: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.target = target
+        style_form(self)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("password1") != data.get("password2"):
+            self.add_error("password2", _("两次输入的密码不一致"))
+        elif data.get("password1"):
+            try:
+                password_validation.validate_password(data["password1"], self.target)
+            except forms.ValidationError as error:
+                self.add_error("password1", error)
+        return data
+
+
+class LeaderForm(forms.ModelForm):
+    unit = UnitChoiceField(queryset=Unit.objects.none(), label=_("所在单位"))
+    user = forms.ModelChoiceField(
+        queryset=User.objects.none(), required=False, label=_("登录账号")
+    )
+
+    class Meta:
+        model = Leader
+        fields = ["name", "title", "unit", "user", "sort_order", "is_active"]
+
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = units_visible_to(user, MANAGE).filter(  # type: ignore[attr-defined]
+            kind=UnitKind.BUREAU
+        )
+        self.fields["user"].queryset = users_visible_to(user).filter(  # type: ignore[attr-defined]
+            role=Role.LEADER, is_active=True
+        )
+        style_form(self)
+
+    def _post_clean(self) -> None:
+        pass

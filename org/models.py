@@ -1,0 +1,171 @@
+"""Units, leaders and users: the one tree every other app hangs its data on."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
+from simple_history.models import HistoricalRecords
+
+
+class UnitKind(models.TextChoices):
+    BUREAU = "bureau", _("局")
+    SECTION = "section", _("科室")
+    STREET = "street", _("街道")
+    TOWN = "town", _("镇")
+    DEVZONE = "devzone", _("经开区")
+    COMMUNITY = "community", _("社区")
+    VILLAGE = "village", _("村")
+    INSTITUTION = "institution", _("养老机构")
+    PARTNER = "partner", _("配合单位")
+
+
+# Kinds that the documents call 镇街道（经开区）: they implement the plan and report every month.
+TOWNSHIP_KINDS = (UnitKind.STREET, UnitKind.TOWN, UnitKind.DEVZONE)
+# Which kinds may hang under which: the tree the office edits must stay one a bureau recognises.
+ALLOWED_PARENT_KINDS: dict[str, tuple[str, ...]] = {
+    UnitKind.BUREAU: (),
+    UnitKind.SECTION: (UnitKind.BUREAU,),
+    UnitKind.STREET: (UnitKind.BUREAU,),
+    UnitKind.TOWN: (UnitKind.BUREAU,),
+    UnitKind.DEVZONE: (UnitKind.BUREAU,),
+    UnitKind.COMMUNITY: TOWNSHIP_KINDS,
+    UnitKind.VILLAGE: TOWNSHIP_KINDS,
+    UnitKind.INSTITUTION: (UnitKind.BUREAU, *TOWNSHIP_KINDS),
+    UnitKind.PARTNER: (UnitKind.BUREAU,),
+}
+
+
+class Unit(models.Model):
+    """单位: the bureau, a section, a township, a community, an institution or a partner.
+
+    `path` is the chain of ids from the root ("/1/7/42/"), kept by org.services, so a subtree
+    is one indexed prefix query instead of a walk.
+    """
+
+    name = models.CharField(_("名称"), max_length=100)
+    short_name = models.CharField(_("简称"), max_length=30, blank=True)
+    kind = models.CharField(_("类别"), max_length=20, choices=UnitKind.choices)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("上级单位"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
+    path = models.CharField(max_length=255, db_index=True, editable=False, default="")
+    depth = models.PositiveSmallIntegerField(default=0, editable=False)
+    sort_order = models.PositiveIntegerField(_("排序"), default=0)
+    is_active = models.BooleanField(_("启用"), default=True)
+    contact_person = models.CharField(_("联系人"), max_length=30, blank=True)
+    contact_phone = models.CharField(_("联系电话"), max_length=30, blank=True)
+    note = models.TextField(_("备注"), blank=True)
+
+    history = HistoricalRecords(excluded_fields=["path", "depth"])
+
+    class Meta:
+        verbose_name = _("单位")
+        verbose_name_plural = _("单位")
+        ordering = ["path"]
+        permissions = [
+            ("report_for_unit", _("代表该单位填报")),
+            ("manage_unit", _("管理该单位及其用户")),
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["parent", "name"], name="org_unit_unique_name_in_parent"),
+            models.UniqueConstraint(
+                fields=["name"], condition=Q(parent__isnull=True), name="org_unit_unique_root_name"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def display_name(self) -> str:
+        return self.short_name or self.name
+
+    @property
+    def is_township(self) -> bool:
+        return self.kind in TOWNSHIP_KINDS
+
+    def ancestor_ids(self) -> list[int]:
+        """Ids from the root down to this unit's parent."""
+        return [int(part) for part in self.path.strip("/").split("/")[:-1] if part]
+
+
+class UnitUserObjectPermission(UserObjectPermissionBase):
+    """Direct foreign-key permission table: guardian's fast path, one row per user, unit, perm."""
+
+    content_object = models.ForeignKey(Unit, on_delete=models.CASCADE)
+
+
+class UnitGroupObjectPermission(GroupObjectPermissionBase):
+    content_object = models.ForeignKey(Unit, on_delete=models.CASCADE)
+
+
+class Role(models.TextChoices):
+    LEADER = "leader", _("局领导")
+    OFFICE = "office", _("局办公室")
+    SECTION = "section", _("科室")
+    TOWNSHIP = "township", _("镇街")
+    INSTITUTION = "institution", _("养老机构")
+
+
+class User(AbstractUser):
+    """A person who logs in, with one role and the units they act for (their scope)."""
+
+    full_name = models.CharField(_("姓名"), max_length=30, blank=True)
+    role = models.CharField(_("角色"), max_length=20, choices=Role.choices, blank=True)
+    scope = models.ManyToManyField(
+        Unit, verbose_name=_("所属单位"), blank=True, related_name="members"
+    )
+    phone = models.CharField(_("手机号码"), max_length=20, blank=True)
+
+    class Meta:
+        verbose_name = _("用户")
+        verbose_name_plural = _("用户")
+        ordering = ["username"]
+
+    def __str__(self) -> str:
+        return self.full_name or self.username
+
+    @property
+    def display_name(self) -> str:
+        return self.full_name or self.username
+
+
+class Leader(models.Model):
+    """领导: a bureau leader named in plans as 牵头领导; may have a login."""
+
+    name = models.CharField(_("姓名"), max_length=30)
+    title = models.CharField(_("职务"), max_length=50, blank=True)
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("所在单位"), on_delete=models.PROTECT, related_name="leaders"
+    )
+    user = models.OneToOneField(
+        User,
+        verbose_name=_("登录账号"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="leader",
+    )
+    sort_order = models.PositiveIntegerField(_("排序"), default=0)
+    is_active = models.BooleanField(_("在任"), default=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("领导")
+        verbose_name_plural = _("领导")
+        ordering = ["unit_id", "sort_order", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "name"], name="org_leader_unique_name_in_unit")
+        ]
+
+    def __str__(self) -> str:
+        return self.name

@@ -1,0 +1,108 @@
+"""Personas and a small bureau for the tests.
+
+The tree: 测试区民政局 with two sections, two townships (甲街道 with two communities, 乙镇 with
+one village), an institution under 甲街道 and one under the bureau. Personas follow
+CONVENTIONS.md: `office`, `leader`, `section`, `township_a`, `township_b` (the outsider),
+`institution`.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+import pytest
+from django.test import Client
+
+from org import services
+from org.models import Role, Unit, UnitKind, User
+
+# Playwright's sync API runs an event loop in the test thread; Django's ORM calls from there are safe.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+PASSWORD = "Ceshi-mima-2020"
+
+
+@dataclass
+class Tree:
+    bureau: Unit
+    section: Unit
+    other_section: Unit
+    township_a: Unit
+    community_a1: Unit
+    community_a2: Unit
+    township_b: Unit
+    village_b1: Unit
+    institution_a: Unit
+    institution_bureau: Unit
+
+
+@pytest.fixture
+def tree(db: None) -> Tree:
+    bureau = services.unit_create(name="测试区民政局", kind=UnitKind.BUREAU, parent=None)
+    section = services.unit_create(name="社会救助科", kind=UnitKind.SECTION, parent=bureau)
+    other = services.unit_create(name="养老服务科", kind=UnitKind.SECTION, parent=bureau)
+    township_a = services.unit_create(name="甲街道", kind=UnitKind.STREET, parent=bureau)
+    township_b = services.unit_create(name="乙镇", kind=UnitKind.TOWN, parent=bureau)
+    return Tree(
+        bureau=bureau,
+        section=section,
+        other_section=other,
+        township_a=township_a,
+        community_a1=services.unit_create(
+            name="甲一社区", kind=UnitKind.COMMUNITY, parent=township_a
+        ),
+        community_a2=services.unit_create(
+            name="甲二社区", kind=UnitKind.COMMUNITY, parent=township_a
+        ),
+        township_b=township_b,
+        village_b1=services.unit_create(name="乙一村", kind=UnitKind.VILLAGE, parent=township_b),
+        institution_a=services.unit_create(
+            name="甲街道敬老院", kind=UnitKind.INSTITUTION, parent=township_a
+        ),
+        institution_bureau=services.unit_create(
+            name="测试区社会福利中心", kind=UnitKind.INSTITUTION, parent=bureau
+        ),
+    )
+
+
+def make_user(username: str, role: str, unit: Unit) -> User:
+    return services.user_create(
+        username=username, password=PASSWORD, role=role, scope=[unit], full_name=username
+    )
+
+
+@pytest.fixture
+def office(tree: Tree) -> User:
+    return make_user("office", Role.OFFICE, tree.bureau)
+
+
+@pytest.fixture
+def leader(tree: Tree) -> User:
+    return make_user("leader", Role.LEADER, tree.bureau)
+
+
+@pytest.fixture
+def section(tree: Tree) -> User:
+    return make_user("section", Role.SECTION, tree.section)
+
+
+@pytest.fixture
+def township_a(tree: Tree) -> User:
+    return make_user("township_a", Role.TOWNSHIP, tree.township_a)
+
+
+@pytest.fixture
+def township_b(tree: Tree) -> User:
+    return make_user("township_b", Role.TOWNSHIP, tree.township_b)
+
+
+@pytest.fixture
+def institution(tree: Tree) -> User:
+    return make_user("institution", Role.INSTITUTION, tree.institution_a)
+
+
+def client_for(user: User) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client

@@ -1,0 +1,89 @@
+"""Every URL, walked as each persona: who is let in, who is sent away, and nothing written."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from org import services
+from org.models import Leader, Unit, User
+from tests.conftest import Tree, client_for
+
+PUBLIC = {"login", "logout"}
+# A user's own password is theirs to change, whatever their role.
+OWN_ACCOUNT = {"password_change", "password_change_done"}
+
+
+def walk(resolver: URLResolver, namespace: str = "") -> Iterator[tuple[str, URLPattern]]:
+    for entry in resolver.url_patterns:
+        if isinstance(entry, URLResolver):
+            if entry.app_name == "admin":
+                continue  # Django's admin has its own staff check, tested by Django.
+            inner = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+            yield from walk(entry, inner)
+        elif entry.name:
+            yield f"{namespace}{entry.name}", entry
+
+
+ALL_URLS = sorted(walk(get_resolver()), key=lambda item: item[0])
+
+
+def target_for(name: str, tree: Tree, victim: User) -> dict[str, int]:
+    """Fill a URL's ids with objects that belong to township A (the victim's side)."""
+    pattern = dict(ALL_URLS)[name]
+    if "pk" not in pattern.pattern.converters:
+        return {}
+    if name.startswith("org:unit"):
+        return {"pk": tree.community_a1.pk}
+    if name.startswith("org:leader"):
+        leader = services.leader_save(name="甲领导", unit=tree.bureau)
+        return {"pk": leader.pk}
+    if name.startswith("org:user"):
+        return {"pk": victim.pk}
+    raise AssertionError(f"{name}: tell this test which object its id names")
+
+
+def test_it_knows_every_url_pattern():
+    names = {name for name, _ in ALL_URLS}
+    assert {"home", "org:unit_detail", "org:user_edit", "org:leader_edit"} <= names
+
+
+@pytest.mark.parametrize("name", [n for n, _ in ALL_URLS if n not in PUBLIC])
+def test_it_sends_anonymous_visitors_to_login_everywhere(client, tree: Tree, township_a, name):
+    url = reverse(name, kwargs=target_for(name, tree, township_a))
+    for method in (client.get, client.post):
+        response = method(url)
+        assert response.status_code == 302, url
+        assert response["Location"].startswith(reverse("login"))
+
+
+@pytest.mark.parametrize("name", [n for n, p in ALL_URLS if "pk" in p.pattern.converters])
+def test_it_never_shows_township_a_to_township_b(tree: Tree, township_a, township_b, name):
+    url = reverse(name, kwargs=target_for(name, tree, township_a))
+    client = client_for(township_b)
+    before = (Unit.history.count(), Leader.history.count(), User.objects.count())
+    for method in ("get", "post"):
+        response = getattr(client, method)(url, {"name": "改名", "full_name": "改名"})
+        # 405 only for a POST to a read-only page: it is refused before any lookup.
+        allowed = (404, 405) if method == "post" else (404,)
+        assert response.status_code in allowed, f"{method} {url}: {response.status_code}"
+        assert "甲一社区" not in response.content.decode()
+    assert before == (Unit.history.count(), Leader.history.count(), User.objects.count())
+
+
+@pytest.mark.parametrize("name", [n for n, _ in ALL_URLS if n not in PUBLIC | OWN_ACCOUNT])
+def test_it_lets_a_leader_read_but_never_write(tree: Tree, leader, township_a, name):
+    url = reverse(name, kwargs=target_for(name, tree, township_a))
+    client = client_for(leader)
+    before = (Unit.history.count(), Leader.history.count(), User.objects.count())
+    response = client.post(url, {"name": "改名", "kind": "community", "parent": tree.bureau.pk})
+    assert response.status_code in (403, 404, 405), f"{url}: {response.status_code}"
+    assert before == (Unit.history.count(), Leader.history.count(), User.objects.count())
+    get = client.get(url)
+    writes = ("new", "edit", "password", "create")
+    if any(word in name for word in writes) or name.startswith("org:user"):
+        assert get.status_code in (403, 404), url
+    else:
+        assert get.status_code == 200, url
