@@ -17,7 +17,7 @@ from functools import wraps
 from typing import Any, TypeVar
 
 from django.contrib.auth.models import AnonymousUser
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.db.models import Exists, F, Model, OuterRef, QuerySet
 from django.db.models.lookups import StartsWith
 from django.http import Http404, HttpRequest
@@ -73,6 +73,7 @@ def units_visible_to(user: User | AnonymousUser, perm: str = VIEW) -> QuerySet[U
     policy = policy_for(user)
     if policy is None or perm not in policy.perms:
         return Unit.objects.none()
+    assert isinstance(user, User)
     grants = UnitUserObjectPermission.objects.filter(user=user, permission__codename=perm)
     if policy.inherit:
         # A unit is reached when the path of a granted unit is a prefix of its own path.
@@ -86,6 +87,7 @@ def has_unit_perm(user: User | AnonymousUser, unit: Unit, perm: str = VIEW) -> b
     policy = policy_for(user)
     if policy is None or perm not in policy.perms:
         return False
+    assert isinstance(user, User)
     ids = [*unit.ancestor_ids(), unit.pk] if policy.inherit else [unit.pk]
     return UnitUserObjectPermission.objects.filter(
         user=user, permission__codename=perm, content_object_id__in=ids
@@ -125,7 +127,7 @@ def get_object_for_user(
     """One row hanging on a unit: 404 outside the user's sight, 403 when seen but not writable."""
     try:
         obj = scope_queryset(user, queryset, unit_field=unit_field).get(pk=pk)
-    except (queryset.model.DoesNotExist, ValueError, TypeError):
+    except (ObjectDoesNotExist, ValueError, TypeError):
         raise Http404("记录不存在或无权查看") from None
     if write:
         unit = obj

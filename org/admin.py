@@ -24,4 +24,7 @@ class LeaderAdmin(SimpleHistoryAdmin):
 class AppUserAdmin(UserAdmin):
     list_display = ("username", "full_name", "role", "is_active")
     list_filter = ("role", "is_active")
-    fieldsets = (*UserAdmin.fieldsets, ("角色与单位", {"fields": ("full_name", "role", "phone")}))
+    fieldsets = (
+        *(UserAdmin.fieldsets or ()),
+        ("角色与单位", {"fields": ("full_name", "role", "phone")}),
+    )

@@ -96,9 +96,13 @@ class UserForm(forms.Form):
     def __init__(self, *args: Any, user: User, editing: User | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.editing = editing
-        self.fields["scope"].queryset = units_visible_to(user, MANAGE).exclude(  # type: ignore[attr-defined]
-            kind__in=(UnitKind.COMMUNITY, UnitKind.VILLAGE)
-        ).order_by("path")
+        scope_field = self.fields["scope"]
+        assert isinstance(scope_field, forms.ModelMultipleChoiceField)
+        scope_field.queryset = (
+            units_visible_to(user, MANAGE)
+            .exclude(kind__in=(UnitKind.COMMUNITY, UnitKind.VILLAGE))
+            .order_by("path")
+        )
         if editing is not None:
             del self.fields["password1"], self.fields["password2"]
             self.fields["username"].disabled = True
@@ -148,9 +152,7 @@ class SetPasswordForm(forms.Form):
 
 class LeaderForm(forms.ModelForm):
     unit = UnitChoiceField(queryset=Unit.objects.none(), label=_("所在单位"))
-    user = forms.ModelChoiceField(
-        queryset=User.objects.none(), required=False, label=_("登录账号")
-    )
+    user = forms.ModelChoiceField(queryset=User.objects.none(), required=False, label=_("登录账号"))
 
     class Meta:
         model = Leader

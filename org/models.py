@@ -75,7 +75,9 @@ class Unit(models.Model):
             ("manage_unit", _("管理该单位及其用户")),
         ]
         constraints = [
-            models.UniqueConstraint(fields=["parent", "name"], name="org_unit_unique_name_in_parent"),
+            models.UniqueConstraint(
+                fields=["parent", "name"], name="org_unit_unique_name_in_parent"
+            ),
             models.UniqueConstraint(
                 fields=["name"], condition=Q(parent__isnull=True), name="org_unit_unique_root_name"
             ),

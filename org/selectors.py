@@ -61,9 +61,7 @@ def home_facts(user: User) -> dict[str, Any]:
     facts: dict[str, Any] = {"scope": scope}
     if user.role in (Role.OFFICE, Role.LEADER):
         visible = units_visible_to(user)
-        counts = dict(
-            visible.values_list("kind").annotate(n=Count("id")).values_list("kind", "n")
-        )
+        counts = dict(visible.values_list("kind").annotate(n=Count("id")).values_list("kind", "n"))
         facts["unit_counts"] = [
             (UnitKind(kind).label, counts.get(kind, 0))
             for kind in (
@@ -94,9 +92,7 @@ def home_facts(user: User) -> dict[str, Any]:
     if user.role in (Role.TOWNSHIP, Role.INSTITUTION):
         facts["reporting_units"] = list(units_visible_to(user, REPORT).order_by("path"))
         facts["communities"] = (
-            units_visible_to(user)
-            .filter(kind__in=(UnitKind.COMMUNITY, UnitKind.VILLAGE))
-            .count()
+            units_visible_to(user).filter(kind__in=(UnitKind.COMMUNITY, UnitKind.VILLAGE)).count()
         )
     if user.role == Role.SECTION:
         facts["colleagues"] = list(

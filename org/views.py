@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.forms import Form
+from django.forms import BaseForm
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
@@ -25,7 +25,7 @@ from .access import (
 from .forms import LeaderForm, SetPasswordForm, UnitForm, UserForm
 from .models import Leader, Role, UnitKind, User
 
-HOME_TEMPLATES = {
+HOME_TEMPLATES: dict[str, str] = {
     Role.LEADER: "org/home_leader.html",
     Role.OFFICE: "org/home_office.html",
     Role.SECTION: "org/home_section.html",
@@ -34,7 +34,7 @@ HOME_TEMPLATES = {
 }
 
 
-def _apply_errors(form: Form, error: ValidationError) -> None:
+def _apply_errors(form: BaseForm, error: ValidationError) -> None:
     if hasattr(error, "error_dict"):
         for field, errors in error.message_dict.items():
             form.add_error(field if field in form.fields else None, errors)

@@ -13,6 +13,10 @@ cp node_modules/@tabler/core/dist/js/tabler.min.js "$out/tabler/"
 node -p "const p=require('./node_modules/@tabler/core/package.json'); '@tabler/core '+p.version+' is licensed '+p.license+', (c) '+(p.author&&p.author.name||p.author)+'. Full text: https://github.com/tabler/tabler/blob/main/LICENSE'" > "$out/tabler/LICENSE"
 cp node_modules/echarts/dist/echarts.min.js "$out/echarts/"
 cp node_modules/echarts/LICENSE "$out/echarts/LICENSE"
+# The source maps are not vendored: drop the comments that point at them, or the production
+# static storage (whitenoise's manifest) refuses to collect the files.
+sed -i -E 's@/\*# sourceMappingURL=[^*]*\*/@@; s@//# sourceMappingURL=.*$@@' \
+  "$out/tabler/tabler.min.css" "$out/tabler/tabler.min.js" "$out/echarts/echarts.min.js"
 {
   echo "@tabler/core $(node -p "require('./node_modules/@tabler/core/package.json').version")"
   echo "echarts $(node -p "require('./node_modules/echarts/package.json').version")"

@@ -17,7 +17,7 @@ from org.access import (
     units_visible_to,
 )
 from org.models import Role, Unit, UnitKind, User
-from tests.conftest import Tree, client_for, make_user
+from tests.conftest import Tree, make_user
 
 
 def names(queryset) -> set[str]:
@@ -121,8 +121,9 @@ def test_it_scopes_a_related_queryset_as_a_subquery(tree: Tree, township_b: User
     from org.access import scope_queryset
 
     users = make_user("a-clerk", Role.TOWNSHIP, tree.township_a), township_b
-    scoped = scope_queryset(township_b, User.objects.filter(pk__in=[u.pk for u in users]),
-                            unit_field="scope", perm=perm)
+    scoped = scope_queryset(
+        township_b, User.objects.filter(pk__in=[u.pk for u in users]), unit_field="scope", perm=perm
+    )
     assert list(scoped) == [township_b]
 
 

@@ -32,7 +32,9 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS(f"演示数据已就绪：新建 {created} 条记录。"))
 
 
-def _unit(name: str, kind: str, parent: Unit | None, order: int, note: str = "") -> tuple[Unit, int]:
+def _unit(
+    name: str, kind: str, parent: Unit | None, order: int, note: str = ""
+) -> tuple[Unit, int]:
     existing = Unit.objects.filter(name=name, parent=parent).first()
     if existing is not None:
         return existing, 0
@@ -87,6 +89,10 @@ def seed_demo() -> int:
         if leader_name:
             leader = Leader.objects.get(unit=bureau, name=leader_name)
             services.leader_save(
-                leader=leader, name=leader.name, unit=bureau, user=user, sort_order=leader.sort_order
+                leader=leader,
+                name=leader.name,
+                unit=bureau,
+                user=user,
+                sort_order=leader.sort_order,
             )
     return created

@@ -1,0 +1,15 @@
+FROM python:3.11-slim
+ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 DJANGO_SETTINGS_MODULE=minzheng.settings.production
+WORKDIR /app
+COPY pyproject.toml ./
+COPY minzheng ./minzheng
+COPY org ./org
+COPY campaigns ./campaigns
+COPY relief ./relief
+COPY eldercare ./eldercare
+RUN pip install --no-cache-dir .
+COPY . .
+RUN useradd --create-home --uid 1000 dalei && mkdir -p /app/staticfiles /app/media && chown -R dalei /app
+USER dalei
+EXPOSE 8000
+CMD ["deploy/web.sh"]

@@ -1,0 +1,378 @@
+"""Read a bureau's plan document into a draft: chapters, tasks, their labels and indicators.
+
+``parse_plan(text)`` never raises; whatever it could not read with confidence becomes a Chinese
+message in ``PlanDraft.warnings`` for the office to check before the draft goes live.
+
+Text normalisation (one rule, everywhere; see :mod:`campaigns.plan_import.text`): line-wraps are
+joined; whitespace next to Chinese characters or Chinese punctuation is removed, except that one
+space is kept between a Chinese character and an ASCII digit or letter, as the bureaus write it
+("集中供养率达到 60%", "2020 年 10 月前"); punctuation is kept as written (half- or full-width).
+
+How the structure is found:
+
+* headings are "一、" (level 1), "（一）" / "(一)" (level 2) and "1." / "1、" / "1．" (level 3);
+* the task level is the level whose items carry the labels (任务目标, 活动内容, 牵头领导, 责任科室,
+  责任单位, 配合单位 …) directly; without labels it is the deepest numbered level. Deeper numbered
+  lines are content; shallower ones are chapters, and a task's chapter is its innermost heading;
+* a level-1 chapter named 工作要求 / 保障措施 / 组织保障 … that holds no labelled tasks is kept
+  as ``requirements``; a chapter without tasks before the first task (总体要求) joins the preamble;
+* a task's title is its heading, or for a numbered paragraph its first sentence (up to "。"); the
+  rest is content, paragraphs separated by "\\n". A goal's paragraphs are joined into one text;
+* a heading that carries the first task's text ("(一)强化…水平创新党建引领基层治理体制机制。聚焦…"
+  followed by the task's labels and then by "2.") yields that task, numbered by inference.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+
+from .front import read_front
+from .indicators import SuggestedIndicator, suggest_indicators
+from .lines import LEVELS, Para, clean_lines, first_sentence, paragraphs
+
+__all__ = ["PlanDraft", "TaskDraft", "parse_plan"]
+
+_REQUIREMENTS = re.compile(
+    r"工作要求|保障措施|组织保障|工作保障|有关要求|相关要求|保障机制|实施保障|组织实施"
+)
+_TITLE_VERBS = re.compile(
+    "创新|提高|提升|完善|推动|推进|强化|加强|健全|实施|探索|加大|深化|加快|构建|建立|打造|落实"
+    "|规范|培育|扩大|优化|做好|抓好|促进|保障|开展|引导|聚焦|围绕|突出|着眼|着力|夯实|统筹|全面"
+)
+
+
+@dataclass
+class TaskDraft:
+    chapter: str
+    number: str
+    order: int
+    kind: str  # "contest" | "push" | "key_task"
+    title: str
+    goal: str
+    content: str
+    lead_leaders: list[str]
+    responsible_units: list[str]
+    cooperating_units: list[str]
+    indicators: list[SuggestedIndicator]
+
+
+@dataclass
+class PlanDraft:
+    title: str
+    doc_number: str
+    issuing_unit: str
+    issue_date: date | None
+    addressees: str
+    preamble: str
+    chapters: list[str]
+    tasks: list[TaskDraft]
+    requirements: str
+    warnings: list[str]
+
+
+@dataclass
+class _Task:
+    chapter: str
+    number: str
+    title: str
+    paras: list[Para] = field(default_factory=list)
+    goal: list[str] = field(default_factory=list)
+    content: list[str] = field(default_factory=list)
+    leads: list[str] = field(default_factory=list)
+    responsible: list[str] = field(default_factory=list)
+    cooperating: list[str] = field(default_factory=list)
+    current: str = "content"
+    labelled: bool = False
+    implicit: bool = False
+
+    def feed(self, para: Para) -> None:
+        self.paras.append(para)
+        if para.kind == "label":
+            self.labelled = True
+            self.current = para.field
+            if para.field in ("leads", "responsible", "cooperating"):
+                getattr(self, para.field).extend(split_names(para.value_items()))
+            elif para.rest:
+                (self.goal if para.field == "goal" else self.content).append(para.rest)
+            return
+        (self.goal if self.current == "goal" else self.content).append(para.text)
+
+
+def split_names(value: str) -> list[str]:
+    """Split a list of leaders or units on 、，,；; outside brackets: "各镇街道（经开区）" stays."""
+    names: list[str] = []
+    depth, buffer = 0, ""
+    for ch in value + "、":
+        if ch in "（(〔[【":
+            depth += 1
+        elif ch in "）)〕]】":
+            depth = max(0, depth - 1)
+        if depth == 0 and ch in "、，,；;":
+            name = buffer.strip().strip("。.").removesuffix("等").strip()
+            if name:
+                names.append(name)
+            buffer = ""
+        else:
+            buffer += ch
+    return names
+
+
+def _kind(title: str) -> str:
+    if "擂台赛" in title or "打擂赛" in title:
+        return "contest"
+    if title.endswith("攻坚战"):
+        return "push"
+    return "key_task"
+
+
+def _top_chapters(paras: list[Para]) -> list[list[Para]]:
+    chapters: list[list[Para]] = [[]]
+    for para in paras:
+        if para.kind == "L1":
+            chapters.append([])
+        chapters[-1].append(para)
+    return [chapter for chapter in chapters if chapter]
+
+
+def _is_requirements(chapter: list[Para]) -> bool:
+    heading = chapter[0]
+    return (
+        heading.kind == "L1"
+        and bool(_REQUIREMENTS.search(first_sentence(heading.text)[0]))
+        and not any(p.kind == "label" for p in chapter)
+    )
+
+
+def _task_level(paras: list[Para]) -> int:
+    """The level whose items carry the labels directly; else the deepest numbered level."""
+    scores: dict[int, tuple[float, int]] = {}
+    for level in (1, 2, 3):
+        items = [i for i, p in enumerate(paras) if p.level == level]
+        if not items:
+            continue
+        labelled = 0
+        for i in items:
+            for later in paras[i + 1 :]:
+                if later.level:
+                    break
+                if later.kind == "label":
+                    labelled += 1
+                    break
+        scores[level] = (labelled / len(items), level)
+    if not scores:
+        return 0
+    best = max(scores.values())
+    return best[1] if best[0] > 0 else max(scores)
+
+
+def _split_heading(heading: str) -> tuple[str, str]:
+    """Cut "(一)强化“党建引领”,进一步提升…水平创新党建引领…机制" into chapter and task title."""
+    comma = max(heading.rfind(","), heading.rfind("，"))
+    clause_start = comma + 1 if comma >= 0 else 0
+    verbs = [m.start() for m in _TITLE_VERBS.finditer(heading, clause_start)]
+    if len(verbs) >= 2:
+        for position in verbs[1:]:
+            if position - verbs[0] >= 4 and len(heading) - position >= 4:
+                return heading[:position], heading[position:]
+    return heading, ""
+
+
+class _Walker:
+    """Walks the body's chapters, collecting tasks, preamble, requirements and warnings."""
+
+    def __init__(self, level: int) -> None:
+        self.level = level
+        self.stack: dict[int, str] = {}
+        self.tasks: list[_Task] = []
+        self.preamble: list[str] = []
+        self.requirements: list[str] = []
+        self.warnings: list[str] = []
+
+    def chapter(self, chapter: list[Para]) -> None:
+        if _is_requirements(chapter):
+            self.requirements.extend(p.text for p in chapter[1:])
+            return
+        found: list[_Task] = []
+        orphans: list[Para] = []
+        current: _Task | None = None
+        for para in chapter:
+            if para.level and para.level < self.level:
+                current = self._heading(para, found)
+            elif para.level == self.level:
+                number = para.marker.strip("、") if para.kind != "L3" else para.marker
+                title, rest = first_sentence(para.rest)
+                current = _Task(self._chapter_name(), number, title, [para])
+                if rest:
+                    current.content.append(rest)
+                found.append(current)
+            elif current is None:
+                orphans.append(para)
+            else:
+                current.feed(para)
+        found = self._settle_implicit(found, orphans)
+        if not found:
+            text = [p.text for p in chapter]
+            if self.tasks:
+                self.requirements.extend(text)
+                self.warnings.append(f"“{text[0][:30]}”一节未识别到任务，已并入工作要求，请核对")
+            else:
+                self.preamble.extend(text)
+            return
+        for para in orphans:
+            if not self.tasks and para.kind not in LEVELS:
+                self.preamble.append(para.text)
+            elif para.kind not in LEVELS:
+                self.warnings.append(f"有一段文字未归入任何任务：“{para.text[:30]}…”，请核对")
+        self.tasks.extend(found)
+
+    def _chapter_name(self) -> str:
+        return self.stack[max(self.stack)] if self.stack else ""
+
+    def _heading(self, para: Para, found: list[_Task]) -> _Task | None:
+        heading, body = first_sentence(para.text)
+        for deeper in [level for level in self.stack if level >= para.level]:
+            del self.stack[deeper]
+        if not body:
+            self.stack[para.level] = heading
+            return None
+        chapter, title = _split_heading(heading)
+        self.stack[para.level] = chapter
+        task = _Task(chapter, "", title or heading, [para], implicit=True)
+        task.content.append(body)
+        found.append(task)
+        return task
+
+    def _settle_implicit(self, found: list[_Task], orphans: list[Para]) -> list[_Task]:
+        kept: list[_Task] = []
+        for index, task in enumerate(found):
+            if not task.implicit:
+                kept.append(task)
+                continue
+            numbers = [t.number for t in [*self.tasks, *kept] if t.number.isdigit()]
+            inferred = int(numbers[-1]) + 1 if numbers else 1
+            following = found[index + 1].number if index + 1 < len(found) else ""
+            if task.labelled or following == str(inferred + 1):
+                task.number = str(inferred)
+                self.warnings.append(
+                    f"“{task.chapter}”之后的第一项任务没有编号，已推断为“{inferred}”，"
+                    f"标题拆分为“{task.title}”，请核对"
+                )
+                kept.append(task)
+            else:
+                orphans.extend(task.paras)
+        return kept
+
+
+def _merge(
+    goal: list[SuggestedIndicator], more: list[SuggestedIndicator]
+) -> list[SuggestedIndicator]:
+    """Goal indicators, plus content ones that do not repeat them (a repeat lends its deadline)."""
+    merged = list(goal)
+    for extra in more:
+        twin = next((g for g in merged if _same(g, extra)), None)
+        if twin is None:
+            merged.append(extra)
+        elif twin.deadline is None:
+            twin.deadline = extra.deadline
+    return merged
+
+
+def _same(a: SuggestedIndicator, b: SuggestedIndicator) -> bool:
+    if (a.kind, a.unit, a.target, a.scope) != (b.kind, b.unit, b.target, b.scope):
+        return False
+    shorter, longer = sorted((set(a.name), set(b.name)), key=len)
+    return bool(shorter) and len(shorter & longer) / len(shorter) >= 0.6
+
+
+def _task_warnings(tasks: list[TaskDraft]) -> list[str]:
+    warnings: list[str] = []
+    used = {
+        "牵头领导": any(t.lead_leaders for t in tasks),
+        "责任单位": any(t.responsible_units for t in tasks),
+        "配合单位": any(t.cooperating_units for t in tasks),
+        "任务目标": any(t.goal for t in tasks),
+    }
+    previous: TaskDraft | None = None
+    for task in tasks:
+        name = f"第 {task.order} 项任务（{task.title[:20]}）"
+        if not task.title:
+            warnings.append(f"第 {task.order} 项任务未找到标题")
+        elif len(task.title) > 50:
+            warnings.append(f"{name}标题过长，可能未正确拆分标题与内容")
+        missing = {
+            "牵头领导": task.lead_leaders,
+            "责任单位": task.responsible_units,
+            "配合单位": task.cooperating_units,
+            "任务目标": task.goal,
+        }
+        for label, value in missing.items():
+            if used[label] and not value:
+                warnings.append(f"{name}未找到{label}")
+        if previous and task.number.isdigit() and previous.number.isdigit():
+            expected = {int(previous.number) + 1}
+            if task.chapter != previous.chapter:
+                expected.add(1)
+            if int(task.number) not in expected:
+                warnings.append(
+                    f"{name}编号为“{task.number}”，上一项为“{previous.number}”，编号不连续，请核对"
+                )
+        previous = task
+    if tasks and not used["责任单位"]:
+        warnings.append(f"全部 {len(tasks)} 项任务均未标注责任单位，请逐项指定")
+    return warnings
+
+
+def parse_plan(text: str) -> PlanDraft:
+    """Read the text of a plan document (or its notice) into a :class:`PlanDraft`."""
+    lines = clean_lines(text)
+    front = read_front(text, lines)
+    paras = paragraphs(front.body)
+    chapters = _top_chapters(paras)
+    level = _task_level([p for c in chapters if not _is_requirements(c) for p in c])
+    walker = _Walker(level or 99)
+    for chapter in chapters:
+        walker.chapter(chapter)
+    plan_year = front.issue_date.year if front.issue_date else None
+    if plan_year is None and (year := re.search(r"(20\d\d)\s*年", front.title)):
+        plan_year = int(year.group(1))
+    tasks: list[TaskDraft] = []
+    for order, task in enumerate(walker.tasks, start=1):
+        goal = "".join(task.goal)
+        content = "\n".join(task.content)
+        indicators = _merge(
+            suggest_indicators(goal, plan_year=plan_year),
+            suggest_indicators(content, plan_year=plan_year),
+        )
+        tasks.append(
+            TaskDraft(
+                chapter=task.chapter,
+                number=task.number,
+                order=order,
+                kind=_kind(task.title),
+                title=task.title,
+                goal=goal,
+                content=content,
+                lead_leaders=task.leads,
+                responsible_units=task.responsible,
+                cooperating_units=task.cooperating,
+                indicators=indicators,
+            )
+        )
+    warnings = [*front.warnings, *walker.warnings, *_task_warnings(tasks)]
+    if not tasks:
+        warnings.append("未识别到任何任务，请检查文本是否完整，或手工录入任务")
+    chapter_names = list(dict.fromkeys(t.chapter for t in tasks if t.chapter))
+    return PlanDraft(
+        title=front.title,
+        doc_number=front.doc_number,
+        issuing_unit=front.issuing_unit,
+        issue_date=front.issue_date,
+        addressees=front.addressees,
+        preamble="\n".join(walker.preamble),
+        chapters=chapter_names,
+        tasks=tasks,
+        requirements="\n".join(walker.requirements),
+        warnings=warnings,
+    )

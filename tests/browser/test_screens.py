@@ -1,0 +1,73 @@
+"""Each demo user logs in through the real page and lands on their home; screenshots for review."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from playwright.sync_api import Page, expect
+
+from org import demo as demo_data
+
+from .conftest import DESKTOP, PHONE
+
+pytestmark = pytest.mark.browser
+
+# What each role's home must offer: a heading of its own, and the menu entries of its role only.
+HOME_EXPECTATIONS = {
+    "leader": ("擂台榜", ["单位", "局领导"], ["用户与角色"]),
+    "office": ("待办事项", ["单位", "局领导", "用户与角色"], []),
+    "jiuzhu": ("待审核的月报", ["单位"], ["用户与角色", "局领导"]),
+    "yanglao": ("待审核的月报", ["单位"], ["用户与角色", "局领导"]),
+    "lanshan": ("本月待填报", ["单位"], ["用户与角色", "局领导"]),
+    "baishabu": ("本月待填报", ["单位"], ["用户与角色", "局领导"]),
+    "jigou": ("今日“六晒”", [], ["单位", "用户与角色", "局领导"]),
+}
+
+
+def assert_fits(page: Page) -> None:
+    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    assert overflow <= 0, f"{page.url} 横向溢出 {overflow}px"
+
+
+def log_in(page: Page, base: str, username: str, password: str) -> None:
+    page.goto(f"{base}/login/")
+    page.get_by_label("登录名").fill(username)
+    page.get_by_label("密码").fill(password)
+    page.get_by_role("button", name="登录").click()
+
+
+def test_it_shows_the_login_page_in_chinese(page: Page, live_server, demo, screenshot_dir: Path):
+    for name, size in (("desktop", DESKTOP), ("phone", PHONE)):
+        page.set_viewport_size(size)
+        page.goto(f"{live_server.url}/")
+        expect(page).to_have_url(f"{live_server.url}/login/?next=/")
+        expect(page.get_by_role("heading", name="登录")).to_be_visible()
+        assert_fits(page)
+        page.screenshot(path=screenshot_dir / f"login-{name}.png", full_page=True)
+    log_in(page, live_server.url, "lanshan", "wrong-password")
+    expect(page.get_by_text("登录名或密码不正确")).to_be_visible()
+
+
+@pytest.mark.parametrize("username", [row[0] for row in demo_data.USERS])
+def test_it_lands_each_demo_user_on_their_home(
+    page: Page, live_server, demo, screenshot_dir: Path, username: str
+):
+    heading, present, absent = HOME_EXPECTATIONS[username]
+    full_name = next(row[1] for row in demo_data.USERS if row[0] == username)
+    page.set_viewport_size(DESKTOP)
+    log_in(page, live_server.url, username, settings.DEMO_PASSWORD)
+    expect(page).to_have_url(f"{live_server.url}/")
+    expect(page.get_by_role("heading", name=f"{full_name}，您好")).to_be_visible()
+    expect(page.get_by_role("heading", name=heading)).to_be_visible()
+    menu = page.locator("#nav-menu")
+    for label in present:
+        expect(menu.get_by_role("link", name=label, exact=True)).to_be_visible()
+    for label in absent:
+        expect(menu.get_by_role("link", name=label, exact=True)).to_have_count(0)
+    assert_fits(page)
+    page.screenshot(path=screenshot_dir / f"home-{username}-desktop.png", full_page=True)
+    page.set_viewport_size(PHONE)
+    assert_fits(page)
+    page.screenshot(path=screenshot_dir / f"home-{username}-phone.png", full_page=True)
