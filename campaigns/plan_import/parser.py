@@ -195,7 +195,8 @@ class _Walker:
             self.requirements.extend(p.text for p in chapter[1:])
             return
         found: list[_Task] = []
-        orphans: list[Para] = []
+        orphans: list[Para] = []  # text before the chapter's first task
+        late: list[Para] = []  # text after a heading that follows a task
         current: _Task | None = None
         for para in chapter:
             if para.level and para.level < self.level:
@@ -208,10 +209,12 @@ class _Walker:
                     current.content.append(rest)
                 found.append(current)
             elif current is None:
-                orphans.append(para)
+                (late if found else orphans).append(para)
             else:
                 current.feed(para)
-        found = self._settle_implicit(found, orphans)
+        found, before, after = self._settle_implicit(found)
+        orphans += before
+        late += after
         if not found:
             text = [p.text for p in chapter]
             if self.tasks:
@@ -220,10 +223,12 @@ class _Walker:
             else:
                 self.preamble.extend(text)
             return
-        for para in orphans:
-            if not self.tasks and para.kind not in LEVELS:
-                self.preamble.append(para.text)
-            elif para.kind not in LEVELS:
+        if self.tasks:
+            late = orphans + late
+        else:
+            self.preamble.extend(p.text for p in orphans if p.kind not in LEVELS)
+        for para in late:
+            if para.kind not in LEVELS:
                 self.warnings.append(f"有一段文字未归入任何任务：“{para.text[:30]}…”，请核对")
         self.tasks.extend(found)
 
@@ -244,8 +249,14 @@ class _Walker:
         found.append(task)
         return task
 
-    def _settle_implicit(self, found: list[_Task], orphans: list[Para]) -> list[_Task]:
+    def _settle_implicit(self, found: list[_Task]) -> tuple[list[_Task], list[Para], list[Para]]:
+        """Keep a task read from a heading only if it has labels or the next task follows it.
+
+        Returns the tasks kept and the text of those dropped, before and after the first kept.
+        """
         kept: list[_Task] = []
+        before: list[Para] = []
+        after: list[Para] = []
         for index, task in enumerate(found):
             if not task.implicit:
                 kept.append(task)
@@ -261,8 +272,8 @@ class _Walker:
                 )
                 kept.append(task)
             else:
-                orphans.extend(task.paras)
-        return kept
+                (after if kept else before).extend(Para("text", [c]) for c in task.content)
+        return kept, before, after
 
 
 def _merge(

@@ -71,3 +71,25 @@ def test_it_lands_each_demo_user_on_their_home(
     page.set_viewport_size(PHONE)
     assert_fits(page)
     page.screenshot(path=screenshot_dir / f"home-{username}-phone.png", full_page=True)
+
+
+def test_it_fits_the_office_pages_on_a_laptop(page: Page, live_server, demo, screenshot_dir: Path):
+    page.set_viewport_size(DESKTOP)
+    log_in(page, live_server.url, "office", settings.DEMO_PASSWORD)
+    pages = {
+        "units": ("/org/units/", "单位名录"),
+        "users": ("/org/users/", "用户与角色"),
+        "user-new": ("/org/users/new/", "新增用户"),
+        "leaders": ("/org/leaders/", "局领导"),
+    }
+    for name, (path, heading) in pages.items():
+        page.goto(f"{live_server.url}{path}")
+        expect(page.locator("h2.page-title")).to_have_text(heading)
+        assert_fits(page)
+        page.screenshot(path=screenshot_dir / f"office-{name}-desktop.png")
+    page.goto(f"{live_server.url}/org/units/")
+    page.get_by_role("link", name="兰山街道", exact=True).click()
+    expect(page.locator("h2.page-title")).to_contain_text("兰山街道")
+    expect(page.get_by_text("下级单位（19）")).to_be_visible()
+    assert_fits(page)
+    page.screenshot(path=screenshot_dir / "office-unit-detail-desktop.png", full_page=True)
