@@ -7,7 +7,7 @@ merged cells once), so "责任单位 | 民政局" in a table reads like the labe
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import IO, Any
+from typing import Any
 
 from docx import Document
 from docx.table import Table
@@ -30,8 +30,12 @@ def _cell_lines(table: Table) -> Iterator[str]:
                     yield from _cell_lines(block)
 
 
-def read_docx_text(fileobj: IO[bytes] | str | Any) -> str:
-    """All text of the .docx in ``fileobj`` (a path or a binary file object), one line a block."""
+def read_docx_text(fileobj: Any) -> str:
+    """All text of the .docx in ``fileobj``, one line a paragraph or table cell.
+
+    ``fileobj`` is a path or a binary file object (an uploaded file, a ``BytesIO``); python-docx
+    raises on a file that is not a .docx, and the caller turns that into a message.
+    """
     document = Document(fileobj)
     lines: list[str] = []
     for block in document.iter_inner_content():
