@@ -4,3 +4,8 @@ from django.apps import AppConfig
 class CampaignsConfig(AppConfig):
     name = "campaigns"
     verbose_name = "打擂攻坚"
+
+    def ready(self) -> None:
+        from org.navigation import ALL_ROLES, NavItem, register
+
+        register(NavItem("工作方案", "campaigns:campaign_list", ALL_ROLES, order=20))

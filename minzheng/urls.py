@@ -22,5 +22,6 @@ urlpatterns = [
         name="password_change_done",
     ),
     path("org/", include("org.urls")),
+    path("plans/", include("campaigns.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -83,6 +83,15 @@ def units_visible_to(user: User | AnonymousUser, perm: str = VIEW) -> QuerySet[U
     return Unit.objects.filter(Exists(grants))
 
 
+def home_bureaus(user: User | AnonymousUser) -> QuerySet[Unit]:
+    """The bureaus whose trees hold the user's scope: whose plans the user takes part in."""
+    if policy_for(user) is None:
+        return Unit.objects.none()
+    assert isinstance(user, User)
+    scope = Unit.objects.filter(members=user, path__startswith=OuterRef("path"))
+    return Unit.objects.filter(kind=UnitKind.BUREAU).filter(Exists(scope))
+
+
 def has_unit_perm(user: User | AnonymousUser, unit: Unit, perm: str = VIEW) -> bool:
     policy = policy_for(user)
     if policy is None or perm not in policy.perms:

@@ -5,6 +5,13 @@ Sections, leaders, streets, towns and the development zone are the plan's own. T
 below are stand-ins of the usual shape, marked as such on the units themselves.
 """
 
+from __future__ import annotations
+
+from django.conf import settings
+
+from . import services
+from .models import Leader, Unit, UnitKind, User
+
 BUREAU = ("临沂市兰山区民政局", "兰山区民政局")
 
 SECTIONS = [
@@ -134,3 +141,69 @@ USERS = [
 ]
 
 STAND_IN_NOTE = "演示数据：名称为示意，非真实名录。"
+
+
+def _unit(
+    name: str, kind: str, parent: Unit | None, order: int, note: str = ""
+) -> tuple[Unit, int]:
+    existing = Unit.objects.filter(name=name, parent=parent).first()
+    if existing is not None:
+        return existing, 0
+    unit = services.unit_create(name=name, kind=kind, parent=parent, sort_order=order, note=note)
+    return unit, 1
+
+
+def seed_org() -> int:
+    """Create what is missing of the demo bureau; return how many rows were created."""
+    created = 0
+    bureau, n = _unit(BUREAU[0], UnitKind.BUREAU, None, 0)
+    created += n
+    if bureau.short_name != BUREAU[1]:
+        services.unit_update(unit=bureau, short_name=BUREAU[1])
+    units: dict[str, Unit] = {bureau.name: bureau}
+    order = 0
+    for name in SECTIONS:
+        order += 1
+        units[name], n = _unit(name, UnitKind.SECTION, bureau, order)
+        created += n
+    for names, kind in ((STREETS, UnitKind.STREET), (TOWNS, UnitKind.TOWN)):
+        for name in names:
+            order += 1
+            units[name], n = _unit(name, kind, bureau, order)
+            created += n
+    order += 1
+    units[DEVZONE], n = _unit(DEVZONE, UnitKind.DEVZONE, bureau, order)
+    created += n
+    for street, communities in COMMUNITIES.items():
+        for i, name in enumerate(communities, start=1):
+            _, n = _unit(name, UnitKind.COMMUNITY, units[street], i, STAND_IN_NOTE)
+            created += n
+    for i, (name, township) in enumerate(INSTITUTIONS, start=1):
+        parent = units[township] if township else bureau
+        units[name], n = _unit(name, UnitKind.INSTITUTION, parent, 100 + i, STAND_IN_NOTE)
+        created += n
+    for i, name in enumerate(LEADERS, start=1):
+        if not Leader.objects.filter(unit=bureau, name=name).exists():
+            services.leader_save(name=name, unit=bureau, sort_order=i)
+            created += 1
+    for username, full_name, role, unit_name, leader_name in USERS:
+        if User.objects.filter(username=username).exists():
+            continue
+        user = services.user_create(
+            username=username,
+            password=settings.DEMO_PASSWORD,
+            role=role,
+            scope=[units[unit_name]],
+            full_name=full_name,
+        )
+        created += 1
+        if leader_name:
+            leader = Leader.objects.get(unit=bureau, name=leader_name)
+            services.leader_save(
+                leader=leader,
+                name=leader.name,
+                unit=bureau,
+                user=user,
+                sort_order=leader.sort_order,
+            )
+    return created

@@ -185,3 +185,26 @@ def leader_save(
     leader.full_clean(validate_constraints=False)
     leader.save()
     return leader
+
+
+def notify_units(*, units: Iterable[Unit], title: str, body: str = "", link: str = "") -> int:
+    """Leave a notice for every active user who acts for one of these units; return how many."""
+    from .models import Notice
+
+    recipients = User.objects.filter(scope__in=list(units), is_active=True).distinct()
+    notices = [
+        Notice(recipient=user, title=title, body=body, link=link) for user in recipients
+    ]
+    Notice.objects.bulk_create(notices)
+    return len(notices)
+
+
+def notice_mark_read(*, user: User, notice_ids: Iterable[int] | None = None) -> int:
+    from django.utils import timezone
+
+    from .models import Notice
+
+    notices = Notice.objects.filter(recipient=user, read_at__isnull=True)
+    if notice_ids is not None:
+        notices = notices.filter(pk__in=list(notice_ids))
+    return notices.update(read_at=timezone.now())

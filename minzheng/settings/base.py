@@ -28,6 +28,7 @@ INSTALLED_APPS = [
     "simple_history",
     "django_htmx",
     "django_celery_beat",
+    "minzheng",
     "org",
     "campaigns",
     "relief",

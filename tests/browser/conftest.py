@@ -38,6 +38,6 @@ def screenshot_dir() -> Path:
 
 @pytest.fixture
 def demo(transactional_db: None) -> None:
-    from org.management.commands.seed_demo import seed_demo
+    from django.core.management import call_command
 
-    seed_demo()
+    call_command("seed_demo")

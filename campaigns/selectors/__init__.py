@@ -1,0 +1,1 @@
+"""Reads of the campaigns app, by part; every one starts from what the user may see."""

@@ -1,0 +1,1 @@
+"""Writes of the campaigns app, by part: plan (authoring, publishing) and importing."""

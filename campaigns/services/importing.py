@@ -1,0 +1,265 @@
+"""Turn a plan document into a draft campaign: parse, match names to units and leaders, save.
+
+Nothing goes live here: the result is a draft the office corrects on the review page.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from decimal import ROUND_DOWN, Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from org.models import TOWNSHIP_KINDS, Leader, Unit, UnitKind, User
+from org.services import unit_create
+
+from ..models import Campaign, IndicatorKind, Task, TaskKind
+from ..plan_import import PlanDraft, TaskDraft, parse_plan
+from . import plan as plan_services
+
+NOT_A_PLAN = (
+    "没有从这段文字里识别出任何任务。请粘贴工作方案的全文（带“一、”“（一）”或“1.”编号的任务，"
+    "以及“任务目标”“牵头领导”“责任单位”等字样），或上传方案的 .docx / .txt 文件。"
+)
+
+# Group names the documents use for "every township of this kind".
+_GROUPS: list[tuple[re.Pattern[str], tuple[str, ...]]] = [
+    (
+        re.compile(
+            r"^各?镇街道?[（(]经开区[）)]$|^各镇街[（(]?经开区[）)]?$|^各乡镇[（(]街道[）)]$"
+        ),
+        TOWNSHIP_KINDS,
+    ),
+    (re.compile(r"^各镇街道?$|^各镇街$"), TOWNSHIP_KINDS),
+    (re.compile(r"^各街道(办事处)?$|^街道办事处$"), (UnitKind.STREET,)),
+    (re.compile(r"^各(乡)?镇(人民政府)?$|^各乡镇人民政府$|^乡镇人民政府$"), (UnitKind.TOWN,)),
+]
+
+
+@dataclass
+class Matcher:
+    """Names as the documents write them, looked up in one bureau's tree."""
+
+    bureau: Unit
+
+    def __post_init__(self) -> None:
+        units = Unit.objects.filter(path__startswith=self.bureau.path, is_active=True)
+        self.by_name: dict[str, Unit] = {}
+        for unit in units.order_by("-depth"):  # the shallower unit wins a shared name
+            for name in {unit.name, unit.short_name} - {""}:
+                self.by_name[name] = unit
+        self.townships = {
+            kind: [u for u in units.order_by("path") if u.kind == kind] for kind in TOWNSHIP_KINDS
+        }
+        self.leaders = {
+            leader.name: leader
+            for leader in Leader.objects.filter(unit=self.bureau, is_active=True)
+        }
+
+    def unit(self, name: str) -> list[Unit] | None:
+        """The units a name stands for (a group stands for several), or None when unknown."""
+        clean = name.strip().strip("等")
+        for pattern, kinds in _GROUPS:
+            if pattern.match(clean):
+                return [u for kind in kinds for u in self.townships[kind]]
+        for candidate in (clean, clean.removeprefix("区"), clean.removeprefix("全区")):
+            if candidate in self.by_name:
+                return [self.by_name[candidate]]
+        # "民政局" in a plan a bureau imports is the bureau itself.
+        if clean and self.bureau.name.endswith(clean):
+            return [self.bureau]
+        return None
+
+    def units(self, names: list[str]) -> tuple[list[Unit], list[str]]:
+        found: list[Unit] = []
+        missing: list[str] = []
+        for name in names:
+            units = self.unit(name)
+            if units is None:
+                missing.append(name)
+            else:
+                found += [u for u in units if u not in found]
+        return found, missing
+
+    def leader_list(self, names: list[str]) -> tuple[list[Leader], list[str]]:
+        found = [self.leaders[n] for n in names if n in self.leaders]
+        return found, [n for n in names if n not in self.leaders]
+
+
+def participants_for(kind: str, responsible: list[Unit]) -> list[Unit]:
+    """Who reports on a task: the units that carry it other than sections, else the sections."""
+    doers = [u for u in responsible if u.kind not in (UnitKind.SECTION, UnitKind.BUREAU)]
+    if doers or kind == TaskKind.CONTEST:
+        return doers
+    return [u for u in responsible if u.kind == UnitKind.SECTION]
+
+
+def _campaign_dates(draft: PlanDraft) -> tuple[int, date, date]:
+    today = timezone.localdate()
+    start = draft.issue_date or today
+    deadlines = [i.deadline for t in draft.tasks for i in t.indicators if i.deadline]
+    end = max([date(start.year, 12, 31), *[d for d in deadlines if d >= start]])
+    return start.year, start, end
+
+
+def _weights(count: int) -> list[Decimal]:
+    """Split 100 into `count` shares of two decimals that add up to exactly 100."""
+    if count == 0:
+        return []
+    share = (Decimal(100) / count).quantize(Decimal("0.01"), rounding=ROUND_DOWN)
+    return [share] * (count - 1) + [Decimal(100) - share * (count - 1)]
+
+
+def _save_task(campaign: Campaign, matcher: Matcher, draft: TaskDraft) -> Task:
+    leaders, missing_leaders = matcher.leader_list(draft.lead_leaders)
+    responsible, missing_responsible = matcher.units(draft.responsible_units)
+    cooperating, missing_cooperating = matcher.units(draft.cooperating_units)
+    participants = participants_for(draft.kind, responsible)
+    kind = draft.kind
+    if kind == TaskKind.CONTEST and len(participants) < 2:
+        kind = TaskKind.KEY_TASK  # the review page says so; the office sets the participants
+    task = plan_services.task_save(
+        campaign=campaign,
+        chapter=draft.chapter[:200],
+        number=draft.number[:20],
+        order=draft.order * 10,
+        kind=kind,
+        title=draft.title[:200],
+        goal=draft.goal,
+        content=draft.content,
+        leaders_text="、".join(draft.lead_leaders)[:200],
+        responsible_text="、".join(draft.responsible_units)[:500],
+        cooperating_text="、".join(draft.cooperating_units)[:500],
+        lead_leaders=leaders,
+        responsible_units=responsible,
+        cooperating_units=[u for u in cooperating if u not in responsible],
+        participants=participants,
+    )
+    unmatched = {
+        "leaders": missing_leaders,
+        "responsible": missing_responsible,
+        "cooperating": missing_cooperating,
+    }
+    task.unmatched_names = {key: names for key, names in unmatched.items() if names}
+    task.save(update_fields=["unmatched_names"])
+    suggestions = [s for s in draft.indicators if s.kind in IndicatorKind.values]
+    for suggestion, weight in zip(suggestions, _weights(len(suggestions)), strict=True):
+        target = suggestion.target
+        stages: list[str] = []
+        if suggestion.kind == IndicatorKind.MILESTONE:
+            stages, target = ["推进中", "已完成"], None
+        if suggestion.kind == IndicatorKind.RATE and target is not None and target > 100:
+            target = None
+        plan_services.indicator_save(
+            task=task,
+            name=suggestion.name[:100],
+            unit_of_measure=suggestion.unit[:20],
+            kind=suggestion.kind,
+            stages=stages,
+            default_target=target,
+            deadline=suggestion.deadline
+            if suggestion.deadline and campaign.start <= suggestion.deadline <= campaign.end
+            else None,
+            weight=weight,
+            scope_note=suggestion.scope[:100],
+            source_text=suggestion.source_text[:300],
+        )
+    return task
+
+
+@transaction.atomic
+def campaign_import(*, text: str, bureau: Unit, user: User) -> Campaign:
+    """Create a draft campaign from the text of a plan document; refuse text that is no plan."""
+    draft = parse_plan(text)
+    if not draft.tasks:
+        raise ValidationError(NOT_A_PLAN)
+    year, start, end = _campaign_dates(draft)
+    campaign = plan_services.campaign_save(
+        bureau=bureau,
+        user=user,
+        title=(draft.title or "未命名工作方案")[:200],
+        doc_number=draft.doc_number[:50],
+        issuing_unit=draft.issuing_unit[:100],
+        issue_date=draft.issue_date,
+        addressees=draft.addressees[:300],
+        year=year,
+        start=start,
+        end=end,
+        preamble=draft.preamble,
+        requirements=draft.requirements,
+    )
+    campaign.source_text = text
+    campaign.import_warnings = list(draft.warnings)
+    campaign.save(update_fields=["source_text", "import_warnings"])
+    matcher = Matcher(bureau)
+    for task_draft in draft.tasks:
+        _save_task(campaign, matcher, task_draft)
+    return campaign
+
+
+ROLE_FIELDS = {
+    "leaders": "lead_leaders",
+    "responsible": "responsible_units",
+    "cooperating": "cooperating_units",
+}
+
+
+@transaction.atomic
+def unmatched_name_resolve(
+    *,
+    campaign: Campaign,
+    name: str,
+    unit: Unit | None = None,
+    leader: Leader | None = None,
+    create_partner: bool = False,
+    drop: bool = False,
+) -> int:
+    """Settle a name the import could not match, in every task that uses it; return how many.
+
+    Map it to an existing unit or leader, create it as a partner department (配合单位), or drop it.
+    """
+    if sum([unit is not None, leader is not None, create_partner, drop]) != 1:
+        raise ValidationError("请为这个名称选择一种处理方式")
+    if create_partner:
+        unit = Unit.objects.filter(parent=campaign.bureau, name=name).first() or unit_create(
+            name=name, kind=UnitKind.PARTNER, parent=campaign.bureau
+        )
+    settled = 0
+    for task in campaign.tasks.all():
+        pending = dict(task.unmatched_names or {})
+        for role, names in list(pending.items()):
+            if name not in names:
+                continue
+            if role == "leaders" and unit is not None:
+                raise ValidationError(f"“{name}”写在牵头领导里，只能对应到局领导")
+            if role != "leaders" and leader is not None:
+                raise ValidationError(f"“{name}”写在责任或配合单位里，只能对应到单位")
+            related = getattr(task, ROLE_FIELDS[role])
+            if leader is not None:
+                related.add(leader)
+            elif unit is not None:
+                related.add(unit)
+                if role == "responsible" and unit.kind not in (
+                    UnitKind.SECTION,
+                    UnitKind.BUREAU,
+                    UnitKind.PARTNER,
+                ):
+                    task.participants.add(unit)
+            pending[role] = [n for n in names if n != name]
+            settled += 1
+        task.unmatched_names = {role: names for role, names in pending.items() if names}
+        task.save(update_fields=["unmatched_names"])
+    return settled
+
+
+def unmatched_names(campaign: Campaign) -> dict[str, list[str]]:
+    """The names still to settle, by role, each once, in document order."""
+    result: dict[str, list[str]] = {"leaders": [], "responsible": [], "cooperating": []}
+    for task in campaign.tasks.all():
+        for role, names in (task.unmatched_names or {}).items():
+            result[role] += [n for n in names if n not in result[role]]
+    return {role: names for role, names in result.items() if names}

@@ -1,0 +1,66 @@
+"""Importing a plan document: paste or upload, then settle the names the import could not match."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
+
+from org.access import MANAGE, units_visible_to
+from org.models import UnitKind, User
+
+from ..forms import ImportForm, ResolveNameForm
+from ..selectors import plan as selectors
+from ..services.importing import campaign_import, unmatched_name_resolve
+
+
+@require_http_methods(["GET", "POST"])
+def import_plan(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    assert isinstance(user, User)
+    bureau = units_visible_to(user, MANAGE).filter(kind=UnitKind.BUREAU).order_by("path").first()
+    if bureau is None:
+        raise PermissionDenied("只有局办公室可以导入工作方案")
+    form = ImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            campaign = campaign_import(text=form.cleaned_data["plan_text"], bureau=bureau, user=user)
+        except ValidationError as error:
+            form.add_error(None, error.messages)
+        else:
+            messages.success(
+                request,
+                f"已从文件生成方案草稿：{campaign.tasks.count()} 项任务。请逐项核对后发布。",
+            )
+            return redirect("campaigns:campaign_review", pk=campaign.pk)
+    return render(request, "campaigns/import.html", {"form": form})
+
+
+@require_POST
+def resolve_name(request: HttpRequest, pk: int) -> HttpResponse:
+    user = request.user
+    assert isinstance(user, User)
+    campaign = selectors.get_campaign_for_user(user, pk, write=True)
+    form = ResolveNameForm(request.POST, campaign=campaign)
+    if not form.is_valid():
+        for error in form.non_field_errors() or ["请选择处理方式"]:
+            messages.error(request, error)
+        return redirect("campaigns:campaign_review", pk=campaign.pk)
+    data = form.cleaned_data
+    action = data["action"]
+    try:
+        settled = unmatched_name_resolve(
+            campaign=campaign,
+            name=data["name"],
+            unit=data["unit"] if action == "map" and data["role"] != "leaders" else None,
+            leader=data["leader"] if action == "map" and data["role"] == "leaders" else None,
+            create_partner=action == "create",
+            drop=action == "drop",
+        )
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
+    else:
+        messages.success(request, f"“{data['name']}”已处理，涉及 {settled} 处")
+    return redirect("campaigns:campaign_review", pk=campaign.pk)

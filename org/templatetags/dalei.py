@@ -1,0 +1,42 @@
+"""Formatting the bureau's way: 2020年4月10日, 60 rather than 60.00."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from django import template
+
+register = template.Library()
+
+
+@register.filter
+def num(value: Any) -> str:
+    """A number without trailing zeros: 60.00 → 60, 12.50 → 12.5."""
+    if value is None or value == "":
+        return ""
+    if isinstance(value, Decimal | float | int):
+        text = f"{Decimal(str(value)).normalize():f}"
+        return text
+    return str(value)
+
+
+@register.filter
+def cn_date(value: date | datetime | None) -> str:
+    if not value:
+        return ""
+    return f"{value.year}年{value.month}月{value.day}日"
+
+
+@register.filter
+def stage_name(indicator: Any, value: Any) -> str:
+    """A milestone's stage by its number (1-based), or the number itself for other kinds."""
+    if value is None:
+        return ""
+    stages = getattr(indicator, "stages", None) or []
+    if getattr(indicator, "kind", "") == "milestone" and stages:
+        index = int(value) - 1
+        if 0 <= index < len(stages):
+            return str(stages[index])
+    return num(value)
