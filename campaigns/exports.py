@@ -24,14 +24,35 @@ def plan_workbook(campaign: Campaign, tasks: QuerySet[Task]) -> Workbook:
     ordered = [task for chapter in chapters for task in chapter.tasks]
     workbook = new_workbook()
     add_table(
-        workbook, "任务",
-        ["章节", "序号", "类型", "任务名称", "任务目标", "活动内容", "牵头领导", "责任单位",
-         "参赛单位 / 实施主体", "配合单位", "完成时限"],
+        workbook,
+        "任务",
         [
-            [t.chapter, t.number, t.get_kind_display(), t.title, t.goal, t.content,
-             _names(t.lead_leaders), t.responsible_text or _names(t.responsible_units),
-             _names(t.participants), t.cooperating_text or _names(t.cooperating_units),
-             _fmt_date(t.deadline)]
+            "章节",
+            "序号",
+            "类型",
+            "任务名称",
+            "任务目标",
+            "活动内容",
+            "牵头领导",
+            "责任单位",
+            "参赛单位 / 实施主体",
+            "配合单位",
+            "完成时限",
+        ],
+        [
+            [
+                t.chapter,
+                t.number,
+                t.get_kind_display(),
+                t.title,
+                t.goal,
+                t.content,
+                _names(t.lead_leaders),
+                t.responsible_text or _names(t.responsible_units),
+                _names(t.participants),
+                t.cooperating_text or _names(t.cooperating_units),
+                _fmt_date(t.deadline),
+            ]
             for t in ordered
         ],
     )
@@ -45,46 +66,89 @@ def plan_workbook(campaign: Campaign, tasks: QuerySet[Task]) -> Workbook:
                 if indicator.kind == IndicatorKind.MILESTONE and target and indicator.stages
                 else target
             )
-            indicator_rows.append([
-                task.title, indicator.name, indicator.get_kind_display(), indicator.unit_of_measure,
-                indicator.get_direction_display(), shown, indicator.scope_note,
-                _fmt_date(indicator.deadline), indicator.weight / 100, indicator.get_source_display(),
-                " → ".join(indicator.stages),
-            ])
+            indicator_rows.append(
+                [
+                    task.title,
+                    indicator.name,
+                    indicator.get_kind_display(),
+                    indicator.unit_of_measure,
+                    indicator.get_direction_display(),
+                    shown,
+                    indicator.scope_note,
+                    _fmt_date(indicator.deadline),
+                    indicator.weight / 100,
+                    indicator.get_source_display(),
+                    " → ".join(indicator.stages),
+                ]
+            )
             for target_row in indicator.targets.all():
-                target_rows.append([
-                    task.title, indicator.name, target_row.unit.name, target_row.value,
-                    indicator.unit_of_measure, _fmt_date(target_row.deadline), target_row.note,
-                ])
+                target_rows.append(
+                    [
+                        task.title,
+                        indicator.name,
+                        target_row.unit.name,
+                        target_row.value,
+                        indicator.unit_of_measure,
+                        _fmt_date(target_row.deadline),
+                        target_row.note,
+                    ]
+                )
     add_table(
-        workbook, "指标",
-        ["任务", "指标", "类型", "计量单位", "方向", "目标值", "目标说明", "完成时限", "权重",
-         "数据来源", "节点"],
-        indicator_rows, formats={8: "0%"},
+        workbook,
+        "指标",
+        [
+            "任务",
+            "指标",
+            "类型",
+            "计量单位",
+            "方向",
+            "目标值",
+            "目标说明",
+            "完成时限",
+            "权重",
+            "数据来源",
+            "节点",
+        ],
+        indicator_rows,
+        formats={8: "0%"},
     )
     add_table(
-        workbook, "单位目标值",
-        ["任务", "指标", "单位", "目标值", "计量单位", "完成时限", "说明"], target_rows,
+        workbook,
+        "单位目标值",
+        ["任务", "指标", "单位", "目标值", "计量单位", "完成时限", "说明"],
+        target_rows,
     )
     matrix = responsibility_matrix(tasks)
     titles = [t.title for t in matrix.tasks]
     add_table(
-        workbook, "领导责任矩阵", ["局领导", *titles],
-        [[leader.name, *["牵头" if on else "" for on in row]] for leader, row in matrix.leader_rows],
+        workbook,
+        "领导责任矩阵",
+        ["局领导", *titles],
+        [
+            [leader.name, *["牵头" if on else "" for on in row]]
+            for leader, row in matrix.leader_rows
+        ],
         max_width=16,
     )
     add_table(
-        workbook, "单位责任矩阵", ["单位", *titles],
+        workbook,
+        "单位责任矩阵",
+        ["单位", *titles],
         [[unit.name, *row] for unit, row in matrix.unit_rows],
         max_width=16,
     )
     info = workbook.create_sheet("方案", 0)
     for row, (label, value) in enumerate(
-        [("方案名称", campaign.title), ("文号", campaign.doc_number),
-         ("发文单位", campaign.issuing_unit), ("印发日期", _fmt_date(campaign.issue_date)),
-         ("期限", f"{_fmt_date(campaign.start)}至{_fmt_date(campaign.end)}"),
-         ("调度周期", campaign.get_cadence_display()), ("状态", campaign.get_status_display()),
-         ("单位责任矩阵说明", "责：责任单位；参：参赛单位 / 实施主体；配：配合单位")],
+        [
+            ("方案名称", campaign.title),
+            ("文号", campaign.doc_number),
+            ("发文单位", campaign.issuing_unit),
+            ("印发日期", _fmt_date(campaign.issue_date)),
+            ("期限", f"{_fmt_date(campaign.start)}至{_fmt_date(campaign.end)}"),
+            ("调度周期", campaign.get_cadence_display()),
+            ("状态", campaign.get_status_display()),
+            ("单位责任矩阵说明", "责：责任单位；参：参赛单位 / 实施主体；配：配合单位"),
+        ],
         start=1,
     ):
         info.cell(row=row, column=1, value=label)

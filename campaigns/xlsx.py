@@ -24,8 +24,9 @@ FONT = "宋体"
 
 def _width(value: Any) -> float:
     text = str(value or "")
-    longest = max((sum(2 if ord(ch) > 0x2E80 else 1 for ch in line) for line in text.split("\n")),
-                  default=0)
+    longest = max(
+        (sum(2 if ord(ch) > 0x2E80 else 1 for ch in line) for line in text.split("\n")), default=0
+    )
     return longest
 
 

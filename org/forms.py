@@ -79,7 +79,9 @@ class UserForm(forms.Form):
     scope = UnitMultipleChoiceField(
         queryset=Unit.objects.none(),
         label=_("所属单位"),
-        help_text=_("局领导、局办公室选局；科室人员选科室；镇街人员选镇街；机构人员选机构。按住 Ctrl 可多选。"),
+        help_text=_(
+            "局领导、局办公室选局；科室人员选科室；镇街人员选镇街；机构人员选机构。按住 Ctrl 可多选。"
+        ),
         widget=forms.SelectMultiple(attrs={"size": 10}),
     )
     phone = forms.RegexField(

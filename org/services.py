@@ -192,9 +192,7 @@ def notify_units(*, units: Iterable[Unit], title: str, body: str = "", link: str
     from .models import Notice
 
     recipients = User.objects.filter(scope__in=list(units), is_active=True).distinct()
-    notices = [
-        Notice(recipient=user, title=title, body=body, link=link) for user in recipients
-    ]
+    notices = [Notice(recipient=user, title=title, body=body, link=link) for user in recipients]
     Notice.objects.bulk_create(notices)
     return len(notices)
 

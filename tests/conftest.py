@@ -129,27 +129,44 @@ def plan(tree: Tree, office: User) -> Plan:
 
     def campaign(title: str) -> Any:
         return plan_services.campaign_save(
-            bureau=tree.bureau, user=office, title=title, year=2020,
-            start=date(2020, 4, 10), end=date(2020, 12, 31),
+            bureau=tree.bureau,
+            user=office,
+            title=title,
+            year=2020,
+            start=date(2020, 4, 10),
+            end=date(2020, 12, 31),
         )
 
     draft = campaign("草稿方案")
     published = campaign("测试区民政系统“打擂攻坚”工作方案")
     task_a = plan_services.task_save(
-        campaign=published, kind=TaskKind.PUSH, title="甲街道综合养老服务中心攻坚战",
-        responsible_units=[tree.section, tree.township_a], participants=[tree.township_a],
+        campaign=published,
+        kind=TaskKind.PUSH,
+        title="甲街道综合养老服务中心攻坚战",
+        responsible_units=[tree.section, tree.township_a],
+        participants=[tree.township_a],
     )
     indicator_a = plan_services.indicator_save(
-        task=task_a, name="中心建设进度", kind=IndicatorKind.MILESTONE,
-        stages=["选址", "开工", "投入运营"], weight=Decimal(100),
+        task=task_a,
+        name="中心建设进度",
+        kind=IndicatorKind.MILESTONE,
+        stages=["选址", "开工", "投入运营"],
+        weight=Decimal(100),
     )
     contest = plan_services.task_save(
-        campaign=published, kind=TaskKind.CONTEST, title="特困人员供养水平擂台赛",
-        responsible_units=[tree.section], participants=[tree.township_a, tree.township_b],
+        campaign=published,
+        kind=TaskKind.CONTEST,
+        title="特困人员供养水平擂台赛",
+        responsible_units=[tree.section],
+        participants=[tree.township_a, tree.township_b],
     )
     plan_services.indicator_save(
-        task=contest, name="集中供养率", kind=IndicatorKind.RATE, unit_of_measure="%",
-        default_target=Decimal(60), weight=Decimal(100),
+        task=contest,
+        name="集中供养率",
+        kind=IndicatorKind.RATE,
+        unit_of_measure="%",
+        default_target=Decimal(60),
+        weight=Decimal(100),
     )
     plan_services.campaign_publish(campaign=published, user=office)
     return Plan(draft, published, task_a, indicator_a, contest)

@@ -181,16 +181,24 @@ class Indicator(models.Model):
     )
     deadline = models.DateField(_("完成时限"), null=True, blank=True)
     weight = models.DecimalField(
-        _("权重（%）"), max_digits=5, decimal_places=2, default=100,
+        _("权重（%）"),
+        max_digits=5,
+        decimal_places=2,
+        default=100,
         help_text=_("占所属任务得分的百分比；一项任务的指标权重合计为 100"),
     )
     source = models.CharField(
-        _("数据来源"), max_length=10, choices=IndicatorSource.choices,
+        _("数据来源"),
+        max_length=10,
+        choices=IndicatorSource.choices,
         default=IndicatorSource.REPORTED,
     )
     computed_key = models.CharField(_("计算口径"), max_length=100, blank=True)
     applies_to = models.ManyToManyField(
-        Unit, verbose_name=_("适用单位"), blank=True, related_name="+",
+        Unit,
+        verbose_name=_("适用单位"),
+        blank=True,
+        related_name="+",
         help_text=_("不选则适用于任务的全部参赛单位"),
     )
     scope_note = models.CharField(_("目标说明"), max_length=100, blank=True)

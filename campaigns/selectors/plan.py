@@ -115,7 +115,9 @@ def plan_chapters(tasks: QuerySet[Task]) -> list[Chapter]:
 class Matrix:
     tasks: list[Task]
     leader_rows: list[tuple[Leader, list[bool]]]
-    unit_rows: list[tuple[Unit, list[str]]]  # per task: "责" responsible, "参" participant, "配" helps
+    unit_rows: list[
+        tuple[Unit, list[str]]
+    ]  # per task: "责" responsible, "参" participant, "配" helps
 
 
 def responsibility_matrix(tasks: QuerySet[Task]) -> Matrix:

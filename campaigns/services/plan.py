@@ -401,6 +401,7 @@ def campaign_problems(campaign: Campaign) -> list[str]:
     """What stands between this draft and publication, as messages naming the task."""
     problems = []
     tasks = campaign.tasks.prefetch_related("participants", "indicators", "responsible_units")
+    pending: list[str] = []
     if not tasks:
         problems.append("方案还没有任何任务")
     for task in tasks:
@@ -418,9 +419,10 @@ def campaign_problems(campaign: Campaign) -> list[str]:
             problems.append(f"“{label}”的指标权重合计为 {total:f}，应为 100")
         if not task.responsible_units.all() and not task.participants.all():
             problems.append(f"“{label}”还没有责任单位")
-        pending = [n for names in (task.unmatched_names or {}).values() for n in names]
-        if pending:
-            problems.append(f"“{label}”还有未对应的名称：{'、'.join(pending)}")
+        pending += [n for names in (task.unmatched_names or {}).values() for n in names]
+    if pending:
+        names = list(dict.fromkeys(pending))
+        problems.insert(0, f"还有 {len(names)} 个名称没有对应到单位或领导：{'、'.join(names)}")
     return problems
 
 

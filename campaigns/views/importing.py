@@ -26,7 +26,9 @@ def import_plan(request: HttpRequest) -> HttpResponse:
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
-            campaign = campaign_import(text=form.cleaned_data["plan_text"], bureau=bureau, user=user)
+            campaign = campaign_import(
+                text=form.cleaned_data["plan_text"], bureau=bureau, user=user
+            )
         except ValidationError as error:
             form.add_error(None, error.messages)
         else:

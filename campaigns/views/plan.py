@@ -32,7 +32,8 @@ def campaign_list(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     campaigns = selectors.campaigns_visible_to(user).select_related("bureau")
     return render(
-        request, "campaigns/campaign_list.html",
+        request,
+        "campaigns/campaign_list.html",
         {"campaigns": campaigns, "can_manage": can_manage(user)},
     )
 
@@ -43,15 +44,14 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
     campaign = selectors.get_campaign_for_user(user, pk)
     tasks = selectors.tasks_visible_to(user, campaign)
     return render(
-        request, "campaigns/campaign_detail.html",
+        request,
+        "campaigns/campaign_detail.html",
         {
             "campaign": campaign,
             "chapters": selectors.plan_chapters(tasks),
             "can_edit": selectors.can_edit_plan(user, campaign),
             "whole_plan": user.role in selectors.WHOLE_PLAN_ROLES,
-            "editable_task_ids": {
-                t.pk for t in tasks if selectors.can_edit_indicators(user, t)
-            },
+            "editable_task_ids": {t.pk for t in tasks if selectors.can_edit_indicators(user, t)},
         },
     )
 
@@ -61,7 +61,9 @@ def campaign_matrix(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
     campaign = selectors.get_campaign_for_user(user, pk)
     matrix = selectors.responsibility_matrix(selectors.tasks_visible_to(user, campaign))
-    return render(request, "campaigns/campaign_matrix.html", {"campaign": campaign, "matrix": matrix})
+    return render(
+        request, "campaigns/campaign_matrix.html", {"campaign": campaign, "matrix": matrix}
+    )
 
 
 @require_GET
@@ -77,7 +79,8 @@ def campaign_history(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
     campaign = selectors.get_campaign_for_user(user, pk, write=True)
     return render(
-        request, "campaigns/campaign_history.html",
+        request,
+        "campaigns/campaign_history.html",
         {"campaign": campaign, "changes": plan_changes(campaign)},
     )
 
@@ -129,13 +132,16 @@ def campaign_review(request: HttpRequest, pk: int) -> HttpResponse:
     if not campaign.is_draft:
         return redirect("campaigns:campaign_detail", pk=campaign.pk)
     return render(
-        request, "campaigns/campaign_review.html",
+        request,
+        "campaigns/campaign_review.html",
         {
             "campaign": campaign,
             "chapters": selectors.plan_chapters(campaign.tasks.all()),
             "problems": services.campaign_problems(campaign),
             "unmatched": unmatched_names(campaign),
-            "units": Unit.objects.filter(path__startswith=campaign.bureau.path, is_active=True).order_by("path"),
+            "units": Unit.objects.filter(
+                path__startswith=campaign.bureau.path, is_active=True
+            ).order_by("path"),
             "leaders": Leader.objects.filter(unit=campaign.bureau, is_active=True),
             "resolve_form": ResolveNameForm(campaign=campaign),
         },
@@ -185,7 +191,9 @@ def _task_form(request: HttpRequest, campaign: Campaign, task: Task | None) -> H
         else:
             messages.success(request, f"已保存任务“{saved.title}”")
             return redirect(f"{_back(campaign)}#task-{saved.pk}")
-    return render(request, "campaigns/task_form.html", {"form": form, "campaign": campaign, "task": task})
+    return render(
+        request, "campaigns/task_form.html", {"form": form, "campaign": campaign, "task": task}
+    )
 
 
 @require_POST
@@ -236,7 +244,8 @@ def _indicator_form(request: HttpRequest, task: Task, indicator: Indicator | Non
             messages.success(request, f"已保存指标“{saved.name}”")
             return redirect(f"{_back(task.campaign)}#task-{task.pk}")
     return render(
-        request, "campaigns/indicator_form.html",
+        request,
+        "campaigns/indicator_form.html",
         {"form": form, "task": task, "indicator": indicator, "campaign": task.campaign},
     )
 
@@ -269,7 +278,7 @@ def indicator_targets(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, f"已保存“{indicator.name}”的目标值：{count} 个单位单独设定")
             return redirect(f"{_back(task.campaign)}#task-{task.pk}")
     return render(
-        request, "campaigns/indicator_targets.html",
+        request,
+        "campaigns/indicator_targets.html",
         {"form": form, "indicator": indicator, "task": task, "campaign": task.campaign},
     )
-

@@ -93,3 +93,40 @@ def test_it_fits_the_office_pages_on_a_laptop(page: Page, live_server, demo, scr
     expect(page.get_by_text("下级单位（19）")).to_be_visible()
     assert_fits(page)
     page.screenshot(path=screenshot_dir / "office-unit-detail-desktop.png", full_page=True)
+
+
+def test_it_shows_the_plan_and_the_import_review(
+    page: Page, live_server, demo, screenshot_dir: Path
+):
+    from campaigns.models import Campaign
+
+    plans = Path(__file__).resolve().parents[2] / "campaigns" / "fixtures" / "plans"
+    page.set_viewport_size(DESKTOP)
+    log_in(page, live_server.url, "office", settings.DEMO_PASSWORD)
+    page.get_by_role("link", name="工作方案", exact=True).click()
+    page.get_by_role("link", name="兰山区民政系统“打擂攻坚”工作方案").click()
+    expect(page.locator("h1.app-doc-title")).to_have_text("兰山区民政系统“打擂攻坚”工作方案")
+    expect(page.get_by_role("heading", name="一、横向打擂台")).to_be_visible()
+    expect(page.locator("section.app-doc-task")).to_have_count(7)
+    assert_fits(page)
+    page.screenshot(path=screenshot_dir / "plan-desktop.png")
+    page.locator("section.app-doc-task").nth(1).scroll_into_view_if_needed()
+    page.screenshot(path=screenshot_dir / "plan-indicators-desktop.png")
+    page.get_by_role("link", name="责任矩阵").click()
+    expect(page.get_by_role("heading", name="局领导 × 任务")).to_be_visible()
+    page.screenshot(path=screenshot_dir / "plan-matrix-desktop.png")
+
+    page.goto(f"{live_server.url}/plans/import/")
+    page.get_by_label("粘贴方案全文").fill(
+        (plans / "xingqing-2020-minzheng-fangan.txt").read_text(encoding="utf-8")
+    )
+    page.get_by_role("button", name="读取并生成草稿").click()
+    expect(page.get_by_text("已从文件生成方案草稿：20 项任务")).to_be_visible()
+    expect(page.get_by_role("heading", name="对不上的名称")).to_be_visible()
+    assert_fits(page)
+    page.screenshot(path=screenshot_dir / "plan-review-desktop.png")
+    draft = Campaign.objects.get(doc_number="银兴党办发〔2020〕38号")
+    assert draft.status == "draft" and draft.tasks.count() == 20
+    page.set_viewport_size(PHONE)
+    assert_fits(page)
+    page.screenshot(path=screenshot_dir / "plan-review-phone.png")

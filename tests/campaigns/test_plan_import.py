@@ -127,7 +127,9 @@ def test_it_matches_each_lanshan_task_to_its_lead_leaders(lanshan):
     ]
     assert [names(t.lead_leaders.all()) for t in tasks] == written
     assert [t.leaders_text for t in tasks] == ["、".join(w) for w in written]
-    assert all(leader.unit.kind == UnitKind.BUREAU for t in tasks for leader in t.lead_leaders.all())
+    assert all(
+        leader.unit.kind == UnitKind.BUREAU for t in tasks for leader in t.lead_leaders.all()
+    )
 
 
 def test_it_matches_each_lanshan_task_to_its_responsible_section(lanshan):
@@ -211,9 +213,10 @@ def test_it_splits_the_weights_of_every_task_to_exactly_100(lanshan):
         "城乡社区治理擂台赛": Decimal(100),
         "社会组织培育攻坚战": Decimal(100),
     }
-    assert list(
-        lanshan.tasks.get(order=20).indicators.values_list("weight", flat=True)
-    ) == [Decimal(25)] * 4
+    assert (
+        list(lanshan.tasks.get(order=20).indicators.values_list("weight", flat=True))
+        == [Decimal(25)] * 4
+    )
 
 
 def test_it_leaves_no_lanshan_name_unmatched(lanshan):
@@ -244,6 +247,17 @@ def test_it_imports_twenty_tasks_under_six_headings(xingqing):
     assert len(tasks) == 20
     assert [t.number for t in tasks] == [str(n) for n in range(1, 21)]
     assert len({t.chapter for t in tasks}) == 6
+
+
+def test_it_splits_three_xingqing_indicators_to_exactly_100(xingqing):
+    task = xingqing.tasks.get(title="提升城乡社区综合服务能力")
+    assert list(task.indicators.values_list("weight", flat=True)) == [
+        Decimal("33.33"),
+        Decimal("33.33"),
+        Decimal("33.34"),
+    ]
+    sums = {sum(i.weight for i in t.indicators.all()) for t in xingqing.tasks.all()}
+    assert sums == {Decimal(0), Decimal(100)}
 
 
 def test_it_keeps_the_unit_names_of_a_xingqing_task_as_written(xingqing, bureau):
@@ -305,9 +319,7 @@ def test_it_creates_a_partner_for_an_unmatched_name_and_adds_it_everywhere(xingq
 def test_it_drops_an_unmatched_name_without_creating_a_unit(xingqing):
     where = _where(xingqing, "宣传部")
     assert list(where) == ["cooperating"]
-    before = {
-        t.pk: set(t.cooperating_units.all()) for t in xingqing.tasks.all()
-    }
+    before = {t.pk: set(t.cooperating_units.all()) for t in xingqing.tasks.all()}
     units_before = Unit.objects.count()
 
     assert unmatched_name_resolve(campaign=xingqing, name="宣传部", drop=True) == len(
@@ -343,12 +355,15 @@ def test_it_asks_for_exactly_one_way_to_settle_a_name(xingqing):
 
 
 def test_it_refuses_text_that_is_no_plan(bureau, office):
+    def counts() -> tuple[int, int, int]:
+        return Campaign.objects.count(), Task.objects.count(), Indicator.objects.count()
+
+    before = counts()  # the demo loader may already hold a plan of its own
     with pytest.raises(ValidationError) as info:
         campaign_import(text="今天天气很好。我们去公园散步。", bureau=bureau, user=office)
     assert info.value.messages == [NOT_A_PLAN]
-    assert Campaign.objects.count() == 0
-    assert Task.objects.count() == 0
-    assert Indicator.objects.count() == 0
+    assert counts() == before
+    assert not Campaign.objects.filter(source_text__contains="今天天气很好").exists()
 
 
 # --- the project's copies of the documents -----------------------------------------------------

@@ -143,9 +143,7 @@ def test_it_accepts_the_28th_as_report_and_dispatch_day(tree, office):
     assert (campaign.report_due_day, campaign.dispatch_day) == (1, 28)
 
 
-@pytest.mark.parametrize(
-    ("yellow", "red"), [(30, 30), (40, 30), (0, 30), (10, 101)], ids=str
-)
+@pytest.mark.parametrize(("yellow", "red"), [(30, 30), (40, 30), (0, 30), (10, 101)], ids=str)
 def test_it_refuses_a_yellow_gap_not_below_the_red_gap(campaign, office, yellow, red):
     error = refused(
         campaign_save,
@@ -160,9 +158,7 @@ def test_it_refuses_a_yellow_gap_not_below_the_red_gap(campaign, office, yellow,
 
 
 def test_it_saves_gaps_in_order(campaign, office):
-    campaign_save(
-        campaign=campaign, user=office, yellow_gap=Decimal(5), red_gap=Decimal(100)
-    )
+    campaign_save(campaign=campaign, user=office, yellow_gap=Decimal(5), red_gap=Decimal(100))
     campaign.refresh_from_db()
     assert (campaign.yellow_gap, campaign.red_gap) == (Decimal(5), Decimal(100))
 
@@ -271,9 +267,7 @@ def test_it_refuses_a_contest_with_fewer_than_two_participants(campaign, tree, c
 
 
 def test_it_accepts_a_push_with_one_participant(campaign, tree):
-    task = task_save(
-        campaign=campaign, kind="push", title="攻坚战", participants=[tree.township_a]
-    )
+    task = task_save(campaign=campaign, kind="push", title="攻坚战", participants=[tree.township_a])
     assert list(Task.objects.get(pk=task.pk).participants.all()) == [tree.township_a]
 
 
@@ -367,9 +361,7 @@ def test_it_refuses_a_rate_target_outside_0_to_100(contest, target):
 
 @pytest.mark.parametrize("target", [Decimal(0), Decimal(100)])
 def test_it_accepts_rate_targets_of_0_and_100(contest, target):
-    indicator_save(
-        task=contest, name="低保审批办结率", kind="rate", default_target=target
-    )
+    indicator_save(task=contest, name="低保审批办结率", kind="rate", default_target=target)
     assert Indicator.objects.get().default_target == target
 
 
@@ -387,9 +379,7 @@ def test_it_refuses_a_milestone_with_fewer_than_two_stages(contest, stages):
     error = refused(
         indicator_save, task=contest, name="综合养老服务中心", kind="milestone", stages=stages
     )
-    assert error.message_dict["stages"] == [
-        "节点类指标至少要有两个节点，如“开工建设”“投入运营”"
-    ]
+    assert error.message_dict["stages"] == ["节点类指标至少要有两个节点，如“开工建设”“投入运营”"]
     assert Indicator.objects.count() == 0
 
 
@@ -612,9 +602,7 @@ def test_it_refuses_an_indicator_deadline_outside_the_campaign(contest):
         default_target=Decimal(95),
         deadline=date(2021, 1, 31),
     )
-    assert error.message_dict == {
-        "deadline": [f"完成时限2021年1月31日不在方案期限内{PERIOD}"]
-    }
+    assert error.message_dict == {"deadline": [f"完成时限2021年1月31日不在方案期限内{PERIOD}"]}
     assert Indicator.objects.count() == 0
 
 
@@ -623,9 +611,7 @@ def test_it_refuses_a_kind_change_that_its_unit_targets_do_not_fit(contest, tree
         task=contest, name="新增托管人数", kind="quantity", default_target=Decimal(50)
     )
     targets_set(indicator=indicator, values={tree.township_a: (Decimal(150), None, "")})
-    error = refused(
-        indicator_save, indicator=indicator, kind="rate", default_target=Decimal(50)
-    )
+    error = refused(indicator_save, indicator=indicator, kind="rate", default_target=Decimal(50))
     assert error.message_dict == {"kind": ["甲街道的目标值是比率，应在 0 到 100（%）之间"]}
     saved = Indicator.objects.get(pk=indicator.pk)
     assert saved.kind == "quantity"
@@ -661,9 +647,7 @@ def test_it_refuses_a_target_for_a_unit_that_is_not_a_participant(rate, tree):
     assert Target.objects.count() == 0
 
 
-def test_it_refuses_a_target_for_a_participant_the_indicator_does_not_apply_to(
-    contest, tree
-):
+def test_it_refuses_a_target_for_a_participant_the_indicator_does_not_apply_to(contest, tree):
     indicator = indicator_save(
         task=contest,
         name="低保审批办结率",
@@ -750,18 +734,43 @@ def test_it_does_not_publish_weights_that_sum_to_90(campaign, contest, office):
 
 def test_it_lists_every_problem_of_a_draft_by_task(campaign, contest, tree):
     push = task_save(campaign=campaign, kind="push", title="养老服务项目建设攻坚战")
-    push.unmatched_names = {"responsible": ["组织部"], "cooperating": ["宣传部"]}
-    push.save()
     assert campaign_problems(campaign) == [
         "“（一）低保审批擂台赛”是擂台赛，还没有用来排名的指标",
         "“养老服务项目建设攻坚战”是攻坚战，还没有节点或指标",
         "“养老服务项目建设攻坚战”还没有责任单位",
-        "“养老服务项目建设攻坚战”还有未对应的名称：组织部、宣传部",
+    ]
+    assert push.pk
+
+
+def test_it_lists_the_unmatched_names_of_a_draft_once_and_first(campaign, contest, rate):
+    for task, pending in (
+        (contest, {"responsible": ["组织部"], "cooperating": ["宣传部"]}),
+        (
+            task_save(
+                campaign=campaign,
+                kind="key_task",
+                title="提升城乡社区综合服务能力",
+                responsible_units=[campaign.bureau],
+            ),
+            {"cooperating": ["宣传部", "文体旅游广电局"]},
+        ),
+    ):
+        task.unmatched_names = pending
+        task.save()
+    assert campaign_problems(campaign) == [
+        "还有 3 个名称没有对应到单位或领导：组织部、宣传部、文体旅游广电局"
     ]
 
 
 def test_it_publishes_a_good_draft_and_tells_the_units(
-    campaign, contest, rate, office, section, township_a, township_b, institution,
+    campaign,
+    contest,
+    rate,
+    office,
+    section,
+    township_a,
+    township_b,
+    institution,
     django_capture_on_commit_callbacks,
 ):
     assert campaign_problems(campaign) == []
@@ -816,7 +825,13 @@ def test_it_keeps_the_history_of_a_change_to_a_published_task(published, contest
 
 
 def test_it_tells_the_units_of_a_published_task_about_a_change(
-    published, contest, tree, township_a, township_b, section, office,
+    published,
+    contest,
+    tree,
+    township_a,
+    township_b,
+    section,
+    office,
     django_capture_on_commit_callbacks,
 ):
     with django_capture_on_commit_callbacks(execute=True):
@@ -849,9 +864,7 @@ def test_it_tells_a_unit_taken_off_a_published_task(
     )
     Notice.objects.all().delete()
     with django_capture_on_commit_callbacks(execute=True):
-        task_save(
-            task=push, kind="push", title=push.title, participants=[tree.township_a]
-        )
+        task_save(task=push, kind="push", title=push.title, participants=[tree.township_a])
     assert sorted(
         Notice.objects.filter(title__contains="养老服务项目建设攻坚战").values_list(
             "recipient__username", flat=True
@@ -912,8 +925,6 @@ def test_it_tells_a_township_user_only_about_their_own_units(
 ):
     other_user = make_user("township_a2", Role.TOWNSHIP, tree.township_b)
     with django_capture_on_commit_callbacks(execute=True):
-        task_save(
-            campaign=published, kind="push", title="攻坚战", participants=[tree.township_a]
-        )
+        task_save(campaign=published, kind="push", title="攻坚战", participants=[tree.township_a])
     assert list(Notice.objects.values_list("recipient__username", flat=True)) == ["township_a"]
     assert not Notice.objects.filter(recipient=other_user).exists()

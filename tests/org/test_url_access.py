@@ -30,7 +30,9 @@ def walk(resolver: URLResolver, namespace: str = "") -> Iterator[tuple[str, URLP
 ALL_URLS = sorted(walk(get_resolver()), key=lambda item: item[0])
 
 
-def target_for(name: str, tree: Tree, victim: User, plan: Plan, *, draft: bool = True) -> dict[str, int]:
+def target_for(
+    name: str, tree: Tree, victim: User, plan: Plan, *, draft: bool = True
+) -> dict[str, int]:
     """Fill a URL's ids with objects of township A's side (the victim's), or a draft plan."""
     pattern = dict(ALL_URLS)[name]
     if "pk" not in pattern.pattern.converters:
@@ -94,8 +96,19 @@ def test_it_lets_a_leader_read_but_never_write(tree: Tree, leader, township_a, p
     assert response.status_code in (403, 404, 405), f"{url}: {response.status_code}"
     assert before == (Unit.history.count(), Leader.history.count(), User.objects.count())
     get = client.get(url)
-    writes = ("new", "edit", "password", "create", "import", "review", "publish", "delete",
-              "targets", "history", "resolve")
+    writes = (
+        "new",
+        "edit",
+        "password",
+        "create",
+        "import",
+        "review",
+        "publish",
+        "delete",
+        "targets",
+        "history",
+        "resolve",
+    )
     if any(word in name for word in writes) or name.startswith("org:user"):
         assert get.status_code in (403, 404, 405), url
     else:
