@@ -9,3 +9,7 @@ class CampaignsConfig(AppConfig):
         from org.navigation import ALL_ROLES, NavItem, register
 
         register(NavItem("工作方案", "campaigns:campaign_list", ALL_ROLES, order=20))
+
+        from .home import register_panels
+
+        register_panels()

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 from org.models import Unit, UnitKind, User
 
@@ -154,7 +155,7 @@ INDICATORS: dict[str, list[Spec]] = {
     ],
 }
 
-CAMPAIGN_SETTINGS = {
+CAMPAIGN_SETTINGS: dict[str, Any] = {
     "slogan": "打擂攻坚，兰山率先",
     "report_due_day": 3,
     "dispatch_day": 5,
@@ -204,13 +205,7 @@ def seed_plan() -> int:
     for task in campaign.tasks.all():
         if task.title == "养老机构服务质量擂台赛":
             # 在全区 17 家养老机构开展“四赛”和“六晒”: the institutions compete, not the townships.
-            services.task_save(
-                task=task,
-                lead_leaders=task.lead_leaders.all(),
-                responsible_units=task.responsible_units.all(),
-                cooperating_units=task.cooperating_units.all(),
-                participants=institutions,
-            )
+            services.task_save(task=task, participants=institutions)
         created += 1 + _set_indicators(task, INDICATORS[task.title])
     services.campaign_publish(campaign=campaign, user=office)
     return created

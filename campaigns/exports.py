@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db.models import QuerySet
 from django.http import HttpResponse
 from openpyxl import Workbook
@@ -11,7 +13,7 @@ from .selectors.plan import plan_chapters, responsibility_matrix
 from .xlsx import add_table, new_workbook, response
 
 
-def _names(related: QuerySet) -> str:  # type: ignore[type-arg]
+def _names(related: Any) -> str:
     return "、".join(str(obj) for obj in related.all())
 
 

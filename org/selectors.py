@@ -7,7 +7,7 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet
 
 from .access import MANAGE, REPORT, units_visible_to, users_visible_to
-from .models import TOWNSHIP_KINDS, Leader, Role, Unit, UnitKind, User
+from .models import TOWNSHIP_KINDS, Leader, Notice, Role, Unit, UnitKind, User
 
 
 def unit_list(user: User, *, kind: str = "", query: str = "") -> QuerySet[Unit]:
@@ -99,3 +99,7 @@ def home_facts(user: User) -> dict[str, Any]:
             User.objects.filter(scope__in=scope, is_active=True).exclude(pk=user.pk).distinct()
         )
     return facts
+
+
+def unread_notices(user: User) -> QuerySet[Notice]:
+    return Notice.objects.filter(recipient=user, read_at__isnull=True).order_by("-created_at")

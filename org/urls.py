@@ -12,6 +12,7 @@ urlpatterns = [
     path("leaders/", views.leader_list, name="leader_list"),
     path("leaders/new/", views.leader_edit, name="leader_create"),
     path("leaders/<int:pk>/edit/", views.leader_edit, name="leader_edit"),
+    path("notices/", views.notice_list, name="notice_list"),
     path("users/", views.user_list, name="user_list"),
     path("users/new/", views.user_create, name="user_create"),
     path("users/<int:pk>/edit/", views.user_edit, name="user_edit"),

@@ -23,7 +23,8 @@ from .access import (
     users_visible_to,
 )
 from .forms import LeaderForm, SetPasswordForm, UnitForm, UserForm
-from .models import Leader, Role, UnitKind, User
+from .home import render_panels
+from .models import Leader, Notice, Role, UnitKind, User
 
 HOME_TEMPLATES: dict[str, str] = {
     Role.LEADER: "org/home_leader.html",
@@ -47,7 +48,15 @@ def home(request: HttpRequest) -> HttpResponse:
     user = request.user
     assert isinstance(user, User)
     template = HOME_TEMPLATES.get(user.role, "org/home_norole.html")
-    return render(request, template, {"facts": selectors.home_facts(user)})
+    return render(
+        request,
+        template,
+        {
+            "facts": selectors.home_facts(user),
+            "panels": render_panels(request, user),
+            "notices": selectors.unread_notices(user)[:5],
+        },
+    )
 
 
 # Units
@@ -270,3 +279,18 @@ def user_set_password(request: HttpRequest, pk: int) -> HttpResponse:
         messages.success(request, f"已重设“{target.display_name}”的密码，请当面或电话告知本人")
         return redirect("org:user_list")
     return render(request, "org/user_password.html", {"form": form, "target": target})
+
+
+# Notices
+
+
+@require_http_methods(["GET", "POST"])
+def notice_list(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    assert isinstance(user, User)
+    if request.method == "POST":
+        count = services.notice_mark_read(user=user)
+        messages.success(request, f"已将 {count} 条通知标为已读")
+        return redirect("org:notice_list")
+    notices = Paginator(Notice.objects.filter(recipient=user), 30).get_page(request.GET.get("page"))
+    return render(request, "org/notice_list.html", {"page": notices})

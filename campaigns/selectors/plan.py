@@ -144,7 +144,9 @@ def responsibility_matrix(tasks: QuerySet[Task]) -> Matrix:
         tasks=ordered,
         leader_rows=[
             (leader, [leader in task.lead_leaders.all() for task in ordered])
-            for leader in sorted(leaders.values(), key=lambda l: (l.sort_order, l.pk))
+            for leader in sorted(
+                leaders.values(), key=lambda leader: (leader.sort_order, leader.pk)
+            )
         ],
         unit_rows=[
             (unit, [role(task, unit) for task in ordered])

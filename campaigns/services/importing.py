@@ -52,7 +52,7 @@ class Matcher:
         for unit in units.order_by("-depth"):  # the shallower unit wins a shared name
             for name in {unit.name, unit.short_name} - {""}:
                 self.by_name[name] = unit
-        self.townships = {
+        self.townships: dict[str, list[Unit]] = {
             kind: [u for u in units.order_by("path") if u.kind == kind] for kind in TOWNSHIP_KINDS
         }
         self.leaders = {

@@ -194,12 +194,17 @@ def task_save(
     *,
     task: Task | None = None,
     campaign: Campaign | None = None,
-    lead_leaders: Iterable[Leader] = (),
-    responsible_units: Iterable[Unit] = (),
-    cooperating_units: Iterable[Unit] = (),
-    participants: Iterable[Unit] = (),
+    lead_leaders: Iterable[Leader] | None = None,
+    responsible_units: Iterable[Unit] | None = None,
+    cooperating_units: Iterable[Unit] | None = None,
+    participants: Iterable[Unit] | None = None,
     **fields: Any,
 ) -> Task:
+    """Create or change a task; a related list left out (None) stays as it is.
+
+    Units dropped from the participants lose their own targets and their place in an
+    indicator's "applies to", so nothing refers to a unit that no longer takes part.
+    """
     unknown = set(fields) - set(TASK_FIELDS)
     if unknown:
         raise TypeError(f"task_save does not take {sorted(unknown)}")
@@ -211,21 +216,36 @@ def task_save(
     before = _task_units(task) if task.pk else set()
     for key, value in fields.items():
         setattr(task, key, value)
-    participants = list(participants)
+    if participants is not None:
+        members = list(participants)
+    else:
+        members = list(task.participants.all()) if task.pk else []
     task.full_clean(exclude=["campaign"])
-    _check_task(task, participants)
+    _check_task(task, members)
     task.save()
-    task.lead_leaders.set(list(lead_leaders))
-    task.responsible_units.set(list(responsible_units))
-    task.cooperating_units.set(list(cooperating_units))
-    task.participants.set(participants)
+    if lead_leaders is not None:
+        task.lead_leaders.set(list(lead_leaders))
+    if responsible_units is not None:
+        task.responsible_units.set(list(responsible_units))
+    if cooperating_units is not None:
+        task.cooperating_units.set(list(cooperating_units))
+    task.participants.set(members)
+    Target.objects.filter(indicator__task=task).exclude(unit__in=members).delete()
+    for indicator in task.indicators.all():
+        gone = [u for u in indicator.applies_to.all() if u not in members]
+        indicator.applies_to.remove(*gone)
     _tell_if_published(task.campaign, before | _task_units(task), f"任务“{task.title}”")
     return task
 
 
+def _is_draft(campaign_id: int) -> bool:
+    """Read the status from the database: a cached campaign may predate its publication."""
+    return Campaign.objects.filter(pk=campaign_id, status=CampaignStatus.DRAFT).exists()
+
+
 @transaction.atomic
 def task_delete(*, task: Task) -> None:
-    if task.campaign.status == CampaignStatus.PUBLISHED:
+    if not _is_draft(task.campaign_id):
         raise ValidationError(
             "已发布方案的任务不能删除；如已不再开展，请在任务说明中注明并调整目标"
         )
@@ -284,7 +304,7 @@ def _check_indicator(indicator: Indicator, applies_to: list[Unit]) -> None:
             errors["computed_key"].append("请选择一个计算口径")
         elif spec.kind != indicator.kind:
             errors["computed_key"].append(
-                f"计算口径“{spec.label}”算出的是{spec.kind}，与指标类型不符"
+                f"计算口径“{spec.label}”算出的是{IndicatorKind(spec.kind).label}，与指标类型不符"
             )
     elif indicator.computed_key:
         errors["computed_key"].append("单位填报的指标不需要计算口径")
@@ -354,7 +374,7 @@ def indicator_save(
 
 @transaction.atomic
 def indicator_delete(*, indicator: Indicator) -> None:
-    if indicator.task.campaign.status == CampaignStatus.PUBLISHED:
+    if not _is_draft(indicator.task.campaign_id):
         raise ValidationError("已发布方案的指标不能删除，可以把权重调整到其他指标")
     indicator.delete()
 
@@ -414,8 +434,9 @@ def campaign_problems(campaign: Campaign) -> list[str]:
                 problems.append(f"“{label}”是擂台赛，还没有用来排名的指标")
         if task.kind == TaskKind.PUSH and not indicators:
             problems.append(f"“{label}”是攻坚战，还没有节点或指标")
-        if indicators and sum(i.weight for i in indicators) != HUNDRED:
-            total = sum(i.weight for i in indicators).normalize()
+        total = sum((i.weight for i in indicators), Decimal(0))
+        if indicators and total != HUNDRED:
+            total = total.normalize()
             problems.append(f"“{label}”的指标权重合计为 {total:f}，应为 100")
         if not task.responsible_units.all() and not task.participants.all():
             problems.append(f"“{label}”还没有责任单位")
@@ -437,6 +458,7 @@ def campaign_publish(*, campaign: Campaign, user: User) -> Campaign:
     locked.status = CampaignStatus.PUBLISHED
     locked.published_at = timezone.now()
     locked.save(update_fields=["status", "published_at"])
+    campaign.status, campaign.published_at = locked.status, locked.published_at
     units = Unit.objects.filter(participating_tasks__campaign=locked) | Unit.objects.filter(
         responsible_tasks__campaign=locked
     )

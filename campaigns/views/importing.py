@@ -48,7 +48,7 @@ def resolve_name(request: HttpRequest, pk: int) -> HttpResponse:
     form = ResolveNameForm(request.POST, campaign=campaign)
     if not form.is_valid():
         for error in form.non_field_errors() or ["请选择处理方式"]:
-            messages.error(request, error)
+            messages.error(request, str(error))
         return redirect("campaigns:campaign_review", pk=campaign.pk)
     data = form.cleaned_data
     action = data["action"]

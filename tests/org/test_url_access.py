@@ -13,7 +13,7 @@ from tests.conftest import Plan, Tree, client_for
 
 PUBLIC = {"login", "logout"}
 # A user's own password is theirs to change, whatever their role.
-OWN_ACCOUNT = {"password_change", "password_change_done"}
+OWN_ACCOUNT = {"password_change", "password_change_done", "org:notice_list"}
 
 
 def walk(resolver: URLResolver, namespace: str = "") -> Iterator[tuple[str, URLPattern]]:

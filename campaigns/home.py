@@ -1,0 +1,64 @@
+"""What the plans have to say on each role's home page."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Count, Q
+
+from org.access import units_visible_to
+from org.models import Role, User
+
+from .models import CampaignStatus, Task
+from .selectors.plan import campaigns_visible_to
+
+
+def plans_for_office(user: User) -> dict[str, Any]:
+    campaigns = (
+        campaigns_visible_to(user).annotate(task_count=Count("tasks")).order_by("-created_at")
+    )
+    return {
+        "drafts": [c for c in campaigns if c.status == CampaignStatus.DRAFT],
+        "published": [c for c in campaigns if c.status == CampaignStatus.PUBLISHED],
+    }
+
+
+def my_tasks(user: User) -> dict[str, Any] | None:
+    """The published tasks the user's units take part in (or, for a section, carry)."""
+    published = campaigns_visible_to(user).filter(status=CampaignStatus.PUBLISHED)
+    mine = units_visible_to(user)
+    if user.role == Role.SECTION:
+        condition = Q(responsible_units__in=mine)
+    else:
+        condition = Q(participants__in=mine) | Q(responsible_units__in=mine)
+    tasks = (
+        Task.objects.filter(condition, campaign__in=published)
+        .distinct()
+        .select_related("campaign")
+        .annotate(indicator_count=Count("indicators", distinct=True))
+        .order_by("campaign_id", "order", "id")
+    )
+    return {"tasks": list(tasks), "role": user.role}
+
+
+def register_panels() -> None:
+    from org.home import Panel, register
+
+    register(
+        Panel(
+            "campaigns.office",
+            (Role.OFFICE,),
+            "campaigns/home_office_panel.html",
+            plans_for_office,
+            order=10,
+        )
+    )
+    register(
+        Panel(
+            "campaigns.my_tasks",
+            (Role.SECTION, Role.TOWNSHIP, Role.INSTITUTION),
+            "campaigns/home_tasks_panel.html",
+            my_tasks,
+            order=10,
+        )
+    )
