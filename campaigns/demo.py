@@ -188,6 +188,21 @@ def _set_indicators(task: Task, specs: list[Spec]) -> int:
     return len(specs)
 
 
+def _set_project_targets(task: Task) -> int:
+    """白沙埠镇 builds the 孝友社区日间照料中心 to operation; 半程镇 serves the key projects."""
+    indicator = task.indicators.get()
+    towns = {u.name: u for u in task.participants.all()}
+    values = {
+        towns["白沙埠镇"]: (
+            Decimal(4),
+            date(2020, 12, 31),
+            "孝友社区日间照料中心：市级居家养老示范点",
+        ),
+        towns["半程镇"]: (Decimal(2), date(2020, 12, 31), "靠上对接、主动服务重点康养项目"),
+    }
+    return services.targets_set(indicator=indicator, values=values)
+
+
 def seed_plan() -> int:
     """Import, set up and publish seed 000's plan once; return how many rows were created."""
     bureau = Unit.objects.get(kind=UnitKind.BUREAU, name="临沂市兰山区民政局")
@@ -207,5 +222,7 @@ def seed_plan() -> int:
             # 在全区 17 家养老机构开展“四赛”和“六晒”: the institutions compete, not the townships.
             services.task_save(task=task, participants=institutions)
         created += 1 + _set_indicators(task, INDICATORS[task.title])
+        if task.title == "养老服务项目建设攻坚战":
+            created += _set_project_targets(task)
     services.campaign_publish(campaign=campaign, user=office)
     return created
