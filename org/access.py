@@ -18,7 +18,7 @@ from typing import Any, TypeVar
 
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
-from django.db.models import Exists, F, Model, OuterRef, QuerySet
+from django.db.models import Exists, F, Model, OuterRef, Q, QuerySet
 from django.db.models.lookups import StartsWith
 from django.http import Http404, HttpRequest
 
@@ -81,6 +81,28 @@ def units_visible_to(user: User | AnonymousUser, perm: str = VIEW) -> QuerySet[U
     else:
         grants = grants.filter(content_object=OuterRef("pk"))
     return Unit.objects.filter(Exists(grants))
+
+
+def record_units_visible_to(
+    user: User | AnonymousUser, domain: str, perm: str = VIEW
+) -> QuerySet[Unit]:
+    """Units whose records (of `domain`: relief, eldercare) the user may see or keep.
+
+    A section that keeps a domain's records (社会救助科 the relief rosters) sees and keeps them for
+    every unit of its bureau; everyone else sees the records of the units they see.
+    """
+    policy = policy_for(user)
+    if policy is None:
+        return Unit.objects.none()
+    assert isinstance(user, User)
+    if user.role == Role.SECTION and perm in (VIEW, REPORT):
+        keeping = Unit.objects.filter(members=user, kind=UnitKind.SECTION, keeps_records=domain)
+        if keeping.exists():
+            reach = Q(pk__in=[])
+            for path in home_bureaus(user).values_list("path", flat=True):
+                reach |= Q(path__startswith=path)
+            return Unit.objects.filter(reach)
+    return units_visible_to(user, perm)
 
 
 def home_bureaus(user: User | AnonymousUser) -> QuerySet[Unit]:

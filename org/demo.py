@@ -22,6 +22,9 @@ SECTIONS = [
     "社会事务及社会组织管理科",
 ]
 
+# The sections that keep the district's rosters: 社会救助科 the relief ones, 养老服务科 eldercare's.
+SECTION_RECORDS = {"社会救助科": "relief", "养老服务科": "eldercare"}
+
 LEADERS = ["于万秀", "马仕敏", "范建勋", "张琦", "汤有秀", "范金龙", "徐萌"]
 
 STREETS = ["兰山街道", "银雀山街道", "金雀山街道", "柳青街道"]
@@ -166,6 +169,9 @@ def seed_org() -> int:
         order += 1
         units[name], n = _unit(name, UnitKind.SECTION, bureau, order)
         created += n
+        keeps = SECTION_RECORDS.get(name, "")
+        if units[name].keeps_records != keeps:
+            services.unit_update(unit=units[name], keeps_records=keeps)
     for names, kind in ((STREETS, UnitKind.STREET), (TOWNS, UnitKind.TOWN)):
         for name in names:
             order += 1

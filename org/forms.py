@@ -49,6 +49,7 @@ class UnitForm(forms.ModelForm):
             "is_active",
             "contact_person",
             "contact_phone",
+            "keeps_records",
             "note",
         ]
         widgets = {"note": forms.Textarea(attrs={"rows": 3})}

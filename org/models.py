@@ -38,6 +38,11 @@ ALLOWED_PARENT_KINDS: dict[str, tuple[str, ...]] = {
 }
 
 
+class RecordsDomain(models.TextChoices):
+    RELIEF = "relief", _("社会救助台账")
+    ELDERCARE = "eldercare", _("养老服务台账")
+
+
 class Unit(models.Model):
     """单位: the bureau, a section, a township, a community, an institution or a partner.
 
@@ -63,6 +68,13 @@ class Unit(models.Model):
     contact_person = models.CharField(_("联系人"), max_length=30, blank=True)
     contact_phone = models.CharField(_("联系电话"), max_length=30, blank=True)
     note = models.TextField(_("备注"), blank=True)
+    keeps_records = models.CharField(
+        _("分管台账"),
+        max_length=20,
+        choices=RecordsDomain.choices,
+        blank=True,
+        help_text=_("科室分管的业务台账：该科室人员可查看全局这类台账"),
+    )
 
     history = HistoricalRecords(excluded_fields=["path", "depth"])
 

@@ -24,6 +24,7 @@ UNIT_FIELDS = (
     "contact_person",
     "contact_phone",
     "note",
+    "keeps_records",
 )
 
 

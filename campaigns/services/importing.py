@@ -260,6 +260,7 @@ def unmatched_names(campaign: Campaign) -> dict[str, list[str]]:
     """The names still to settle, by role, each once, in document order."""
     result: dict[str, list[str]] = {"leaders": [], "responsible": [], "cooperating": []}
     for task in campaign.tasks.all():
-        for role, names in (task.unmatched_names or {}).items():
+        for role in result:
+            names = (task.unmatched_names or {}).get(role, [])
             result[role] += [n for n in names if n not in result[role]]
     return {role: names for role, names in result.items() if names}

@@ -33,6 +33,7 @@ from ..models import (
 )
 
 HUNDRED = Decimal(100)
+UNMATCHED_ROLES = ("leaders", "responsible", "cooperating")
 
 
 def _raise(errors: dict[str, list[str]]) -> None:
@@ -440,7 +441,9 @@ def campaign_problems(campaign: Campaign) -> list[str]:
             problems.append(f"“{label}”的指标权重合计为 {total:f}，应为 100")
         if not task.responsible_units.all() and not task.participants.all():
             problems.append(f"“{label}”还没有责任单位")
-        pending += [n for names in (task.unmatched_names or {}).values() for n in names]
+        # jsonb (PostgreSQL) keeps no key order: read the roles in the document's order.
+        unmatched = task.unmatched_names or {}
+        pending += [n for role in UNMATCHED_ROLES for n in unmatched.get(role, [])]
     if pending:
         names = list(dict.fromkeys(pending))
         problems.insert(0, f"还有 {len(names)} 个名称没有对应到单位或领导：{'、'.join(names)}")

@@ -131,3 +131,16 @@ def test_it_sends_anonymous_visitors_to_login(client, tree: Tree):
     response = client.get(reverse("org:unit_detail", args=[tree.township_a.pk]))
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("login"))
+
+
+def test_it_lets_the_section_keeping_a_roster_see_it_everywhere(tree: Tree, section, township_a):
+    from org.access import record_units_visible_to
+
+    assert names(record_units_visible_to(section, "relief")) == {"社会救助科"}
+    services.unit_update(unit=tree.section, keeps_records="relief")
+    assert record_units_visible_to(section, "relief").count() == Unit.objects.count()
+    assert names(record_units_visible_to(section, "eldercare")) == {"社会救助科"}
+    # Townships keep to their own, whatever the domain.
+    assert names(record_units_visible_to(township_a, "relief")) == names(
+        units_visible_to(township_a)
+    )
