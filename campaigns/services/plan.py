@@ -6,7 +6,7 @@ fails. Changes to a published plan are kept in the history and told to the units
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -382,7 +382,7 @@ def indicator_delete(*, indicator: Indicator) -> None:
 
 @transaction.atomic
 def targets_set(
-    *, indicator: Indicator, values: dict[Unit, tuple[Decimal | None, date | None, str]]
+    *, indicator: Indicator, values: Mapping[Unit, tuple[Decimal | None, date | None, str]]
 ) -> int:
     """Set the per-unit targets of an indicator; a unit with no value falls back to the default.
 
