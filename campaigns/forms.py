@@ -33,6 +33,8 @@ class CampaignForm(forms.ModelForm):
             "cadence",
             "report_due_day",
             "dispatch_day",
+            "grace_days",
+            "reminder_days",
             "quarterly_summary",
             "yellow_gap",
             "red_gap",

@@ -12,16 +12,34 @@ from .plan import (
     Task,
     TaskKind,
 )
+from .reporting import (
+    Entry,
+    Evidence,
+    Period,
+    PeriodStatus,
+    Reminder,
+    Report,
+    ReportStatus,
+    Transition,
+)
 
 __all__ = [
     "Cadence",
     "Campaign",
     "CampaignStatus",
     "Direction",
+    "Entry",
+    "Evidence",
     "Indicator",
     "IndicatorKind",
     "IndicatorSource",
+    "Period",
+    "PeriodStatus",
+    "Reminder",
+    "Report",
+    "ReportStatus",
     "Target",
     "Task",
     "TaskKind",
+    "Transition",
 ]

@@ -46,6 +46,14 @@ class Campaign(models.Model):
     dispatch_day = models.PositiveSmallIntegerField(
         _("调度日"), default=5, help_text=_("每个调度期结束后第几天调度通报（1-28）")
     )
+    grace_days = models.PositiveSmallIntegerField(
+        _("宽限天数"),
+        default=2,
+        help_text=_("截止日后还可补报的天数，补报记为逾期；过后由局办公室重新开放"),
+    )
+    reminder_days = models.PositiveSmallIntegerField(
+        _("提前提醒天数"), default=2, help_text=_("截止日前几天开始提醒未提交的单位")
+    )
     quarterly_summary = models.BooleanField(_("每季一小结"), default=True)
     yellow_gap = models.DecimalField(
         _("黄灯差距（百分点）"),

@@ -82,6 +82,8 @@ CAMPAIGN_FIELDS = (
     "cadence",
     "report_due_day",
     "dispatch_day",
+    "grace_days",
+    "reminder_days",
     "quarterly_summary",
     "yellow_gap",
     "red_gap",

@@ -1,0 +1,197 @@
+"""Reads of the month: whose reports a user sees, reviews or fills, and a period's progress."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.http import Http404
+
+from org.access import MANAGE, REPORT, has_unit_perm, home_bureaus, units_visible_to
+from org.models import Role, Unit, User
+
+from ..models import (
+    CampaignStatus,
+    Entry,
+    Evidence,
+    Period,
+    PeriodStatus,
+    Report,
+    ReportStatus,
+)
+
+
+def _reviewable(user: User) -> Q:
+    """Reports on tasks a section of the user's is responsible for."""
+    return Q(task__responsible_units__in=user.scope.filter(kind="section"))
+
+
+def reports_visible_to(user: User) -> QuerySet[Report]:
+    if not user.is_authenticated or not user.is_active:
+        return Report.objects.none()
+    reports = Report.objects.filter(period__campaign__status=CampaignStatus.PUBLISHED)
+    if user.role in (Role.LEADER, Role.OFFICE):
+        return reports.filter(period__campaign__bureau__in=home_bureaus(user))
+    if user.role == Role.SECTION:
+        return reports.filter(_reviewable(user)).distinct()
+    return reports.filter(unit__in=units_visible_to(user))
+
+
+def get_report_for_user(user: User, pk: Any) -> Report:
+    try:
+        return (
+            reports_visible_to(user)
+            .select_related("period__campaign__bureau", "task", "unit")
+            .get(pk=pk)
+        )
+    except (Report.DoesNotExist, ValueError, TypeError):
+        raise Http404("月报不存在或无权查看") from None
+
+
+def can_fill(user: User, report: Report) -> bool:
+    return user.role in (Role.TOWNSHIP, Role.INSTITUTION) and has_unit_perm(
+        user, report.unit, REPORT
+    )
+
+
+def can_review(user: User, report: Report) -> bool:
+    return (
+        user.role == Role.SECTION
+        and user.is_active
+        and report.task.responsible_units.filter(pk__in=user.scope.values("pk")).exists()
+    )
+
+
+def can_run_periods(user: User, report_or_period: Report | Period) -> bool:
+    campaign = (
+        report_or_period.period.campaign
+        if isinstance(report_or_period, Report)
+        else report_or_period.campaign
+    )
+    return has_unit_perm(user, campaign.bureau, MANAGE)
+
+
+def report_page(report: Report) -> dict[str, Any]:
+    """Everything the report page shows, in a fixed number of queries."""
+    entries = list(
+        report.entries.select_related("indicator").prefetch_related(
+            Prefetch("indicator__targets"),
+        )
+    )
+    previous = previous_entries(report)
+    for entry in entries:
+        entry.previous = previous.get(entry.indicator_id)  # type: ignore[attr-defined]
+        target = next(
+            (t for t in entry.indicator.targets.all() if t.unit_id == report.unit_id), None
+        )
+        entry.target_value = target.value if target else entry.indicator.default_target  # type: ignore[attr-defined]
+        entry.target_deadline = (
+            target.deadline if target and target.deadline else entry.indicator.deadline
+        )  # type: ignore[attr-defined]
+    return {
+        "entries": entries,
+        "evidence": list(report.evidence.all()),
+        "transitions": list(report.transitions.select_related("by")),
+    }
+
+
+def previous_entries(report: Report) -> dict[int, Entry]:
+    """Last period's entries of the same unit and task, by indicator."""
+    last = (
+        Report.objects.filter(
+            task=report.task, unit=report.unit, period__starts__lt=report.period.starts
+        )
+        .order_by("-period__starts")
+        .first()
+    )
+    if last is None:
+        return {}
+    return {entry.indicator_id: entry for entry in last.entries.all()}
+
+
+def unit_period_reports(user: User, period: Period) -> QuerySet[Report]:
+    return (
+        reports_visible_to(user)
+        .filter(period=period)
+        .select_related("task", "unit")
+        .order_by("unit__path", "task__order")
+    )
+
+
+def open_periods_for(user: User) -> list[dict[str, Any]]:
+    """For a reporting unit: each open period with its reports, due date first."""
+    reports = (
+        reports_visible_to(user)
+        .filter(period__status=PeriodStatus.OPEN)
+        .select_related("period__campaign", "task", "unit")
+        .order_by("period__due", "unit__path", "task__order")
+    )
+    grouped: dict[int, dict[str, Any]] = {}
+    for report in reports:
+        group = grouped.setdefault(report.period_id, {"period": report.period, "reports": []})
+        group["reports"].append(report)
+    return list(grouped.values())
+
+
+def review_queue(user: User) -> QuerySet[Report]:
+    return (
+        reports_visible_to(user)
+        .filter(status=ReportStatus.SUBMITTED)
+        .select_related("period", "task", "unit")
+        .order_by("submitted_at")
+    )
+
+
+def periods_visible_to(user: User) -> QuerySet[Period]:
+    return (
+        Period.objects.filter(
+            campaign__bureau__in=home_bureaus(user), campaign__status=CampaignStatus.PUBLISHED
+        )
+        .select_related("campaign")
+        .annotate(
+            report_count=Count("reports"),
+            submitted_count=Count(
+                "reports",
+                filter=Q(reports__status__in=(ReportStatus.SUBMITTED, ReportStatus.ACCEPTED)),
+            ),
+            late_count=Count("reports", filter=Q(reports__late=True)),
+        )
+        .order_by("-starts", "campaign_id")
+    )
+
+
+def get_period_for_user(user: User, pk: Any) -> Period:
+    try:
+        return periods_visible_to(user).get(pk=pk)
+    except (Period.DoesNotExist, ValueError, TypeError):
+        raise Http404("调度期不存在或无权查看") from None
+
+
+def period_matrix(period: Period, units: QuerySet[Unit] | None = None) -> dict[str, Any]:
+    """Units × tasks of a period with each report's status, for the office's overview."""
+    reports = period.reports.select_related("task", "unit").order_by("unit__path", "task__order")
+    if units is not None:
+        reports = reports.filter(unit__in=units)
+    tasks: dict[int, Any] = {}
+    rows: dict[int, dict[str, Any]] = {}
+    for report in reports:
+        tasks.setdefault(report.task_id, report.task)
+        row = rows.setdefault(report.unit_id, {"unit": report.unit, "reports": {}})
+        row["reports"][report.task_id] = report
+    ordered_tasks = sorted(tasks.values(), key=lambda t: (t.order, t.pk))
+    return {
+        "tasks": ordered_tasks,
+        "rows": [
+            {"unit": row["unit"], "cells": [row["reports"].get(t.pk) for t in ordered_tasks]}
+            for row in rows.values()
+        ],
+    }
+
+
+def evidence_for_user(user: User, pk: Any) -> Evidence:
+    try:
+        evidence = Evidence.objects.select_related("report").get(pk=pk)
+    except (Evidence.DoesNotExist, ValueError, TypeError):
+        raise Http404("材料不存在或无权查看") from None
+    get_report_for_user(user, evidence.report_id)
+    return evidence
