@@ -9,6 +9,7 @@ class CampaignsConfig(AppConfig):
         from org.navigation import ALL_ROLES, NavItem, register
 
         register(NavItem("工作方案", "campaigns:campaign_list", ALL_ROLES, order=20))
+        register(NavItem("月报", "campaigns:my_reports", ALL_ROLES, order=10))
 
         from .home import register_panels
 

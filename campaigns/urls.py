@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import importing, plan
+from .views import importing, plan, reporting
 
 app_name = "campaigns"
 
@@ -23,4 +23,20 @@ urlpatterns = [
     path("indicators/<int:pk>/edit/", plan.indicator_edit, name="indicator_edit"),
     path("indicators/<int:pk>/delete/", plan.indicator_delete, name="indicator_delete"),
     path("indicators/<int:pk>/targets/", plan.indicator_targets, name="indicator_targets"),
+    # The month: reports, review, evidence, periods
+    path("reports/", reporting.my_reports, name="my_reports"),
+    path("reports/<int:pk>/", reporting.report_detail, name="report_detail"),
+    path("reports/<int:pk>/review/", reporting.report_review, name="report_review"),
+    path("reports/<int:pk>/reopen/", reporting.report_reopen, name="report_reopen"),
+    path("reports/<int:pk>/evidence/", reporting.evidence_upload, name="evidence_upload"),
+    path("evidence/<int:pk>/", reporting.evidence_file, name="evidence_file"),
+    path(
+        "evidence/<int:pk>/thumb/", reporting.evidence_file, {"thumb": True}, name="evidence_thumb"
+    ),
+    path("evidence/<int:pk>/delete/", reporting.evidence_delete, name="evidence_delete"),
+    path("periods/open/", reporting.period_open, name="period_open"),
+    path("periods/<int:pk>/", reporting.period_detail, name="period_detail"),
+    path("periods/<int:pk>/close/", reporting.period_close, name="period_close"),
+    path("periods/<int:pk>/remind/", reporting.period_remind, name="period_remind"),
+    # Excel templates and uploads (campaigns/excel/)
 ]

@@ -28,12 +28,14 @@ def register(item: NavItem) -> None:
 
 def items_for(role: str | None, current_path: str) -> list[dict[str, object]]:
     visible = sorted((i for i in _items if role in i.roles), key=lambda i: (i.order, i.label))
-    entries = []
-    for item in visible:
-        url = reverse(item.url_name)
-        active = current_path == url if url == "/" else current_path.startswith(url)
-        entries.append({"label": item.label, "url": url, "active": active})
-    return entries
+    urls = [reverse(item.url_name) for item in visible]
+    # The longest matching prefix wins: /plans/reports/ is 月报, not 工作方案 (/plans/).
+    matches = [u for u in urls if (current_path == u if u == "/" else current_path.startswith(u))]
+    active = max(matches, key=len) if matches else None
+    return [
+        {"label": item.label, "url": url, "active": url == active}
+        for item, url in zip(visible, urls, strict=True)
+    ]
 
 
 ALL_ROLES = tuple(Role.values)

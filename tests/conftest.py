@@ -116,6 +116,9 @@ class Plan:
     task_a: Any  # in the published plan, township A alone takes part
     indicator_a: Any
     contest: Any  # in the published plan, townships A and B compete
+    period: Any  # April 2020 of the published plan, open
+    report_a: Any  # township A's report on task_a
+    evidence_a: Any  # a PDF attached to it
 
 
 @pytest.fixture
@@ -169,4 +172,18 @@ def plan(tree: Tree, office: User) -> Plan:
         weight=Decimal(100),
     )
     plan_services.campaign_publish(campaign=published, user=office)
-    return Plan(draft, published, task_a, indicator_a, contest)
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from campaigns.models import Report
+    from campaigns.services.evidence import evidence_add
+    from campaigns.services.reporting import period_open
+
+    period = period_open(campaign=published, day=date(2020, 4, 15))
+    report_a = Report.objects.get(period=period, task=task_a, unit=tree.township_a)
+    township_user = User.objects.filter(scope=tree.township_a).first() or office
+    evidence_a = evidence_add(
+        report=report_a,
+        upload=SimpleUploadedFile("照片.pdf", b"%PDF-1.4 test evidence"),
+        user=township_user,
+    )
+    return Plan(draft, published, task_a, indicator_a, contest, period, report_a, evidence_a)

@@ -80,14 +80,15 @@ def report_page(report: Report) -> dict[str, Any]:
     )
     previous = previous_entries(report)
     for entry in entries:
-        entry.previous = previous.get(entry.indicator_id)  # type: ignore[attr-defined]
         target = next(
             (t for t in entry.indicator.targets.all() if t.unit_id == report.unit_id), None
         )
-        entry.target_value = target.value if target else entry.indicator.default_target  # type: ignore[attr-defined]
-        entry.target_deadline = (
-            target.deadline if target and target.deadline else entry.indicator.deadline
-        )  # type: ignore[attr-defined]
+        extra: dict[str, Any] = {
+            "previous": previous.get(entry.indicator_id),
+            "target_value": target.value if target else entry.indicator.default_target,
+            "target_deadline": (target.deadline if target else None) or entry.indicator.deadline,
+        }
+        entry.__dict__.update(extra)  # shown beside the field on the report page
     return {
         "entries": entries,
         "evidence": list(report.evidence.all()),
@@ -143,6 +144,9 @@ def review_queue(user: User) -> QuerySet[Report]:
 
 
 def periods_visible_to(user: User) -> QuerySet[Period]:
+    """The period overviews (every unit's status) are for the bureau's leaders, office, sections."""
+    if user.role not in (Role.LEADER, Role.OFFICE, Role.SECTION) or not user.is_active:
+        return Period.objects.none()
     return (
         Period.objects.filter(
             campaign__bureau__in=home_bureaus(user), campaign__status=CampaignStatus.PUBLISHED

@@ -39,9 +39,9 @@ def _reencode(data: bytes) -> tuple[bytes, bytes]:
     try:
         with Image.open(BytesIO(data)) as probe:
             probe.verify()
-        with Image.open(BytesIO(data)) as image:
-            image = ImageOps.exif_transpose(image)  # keep the orientation, drop the tags
-            image = image.convert("RGB")
+        with Image.open(BytesIO(data)) as opened:
+            upright = ImageOps.exif_transpose(opened)  # keep the orientation, drop the tags
+            image: Image.Image = (upright or opened).convert("RGB")
             clean = BytesIO()
             image.save(clean, "JPEG", quality=85, optimize=True)
             image.thumbnail(THUMB)

@@ -347,9 +347,10 @@ def report_reopen(*, report: Report, user: User, reason: str, until: date) -> Re
 # Reminders
 
 
-def reminders_send(*, day: date, period: Period | None = None) -> int:
+def reminders_send(*, day: date, period: Period | None = None, force: bool = False) -> int:
     """Remind the units that have not submitted: from `reminder_days` before the due day, and
     every day after it while the period is open. At most one reminder per unit, period and day.
+    `force` (the office's button) reminds before the reminder window too.
     """
     periods = Period.objects.filter(
         status=PeriodStatus.OPEN, campaign__status=CampaignStatus.PUBLISHED
@@ -359,7 +360,7 @@ def reminders_send(*, day: date, period: Period | None = None) -> int:
     sent = 0
     for current in periods:
         first = current.due - timedelta(days=current.campaign.reminder_days)
-        if day < first:
+        if day < first and not force:
             continue
         pending = Report.objects.filter(
             period=current, status__in=(ReportStatus.DRAFT, ReportStatus.RETURNED)

@@ -37,6 +37,12 @@ def target_for(
     pattern = dict(ALL_URLS)[name]
     if "pk" not in pattern.pattern.converters:
         return {}
+    if name.startswith("campaigns:report_") or name == "campaigns:evidence_upload":
+        return {"pk": plan.report_a.pk}
+    if name.startswith("campaigns:evidence_"):
+        return {"pk": plan.evidence_a.pk}
+    if name.startswith("campaigns:period_"):
+        return {"pk": plan.period.pk}
     if name.startswith("campaigns:task_") and name != "campaigns:task_create":
         return {"pk": plan.task_a.pk}
     if name.startswith("campaigns:indicator_") and name != "campaigns:indicator_create":
@@ -108,6 +114,10 @@ def test_it_lets_a_leader_read_but_never_write(tree: Tree, leader, township_a, p
         "targets",
         "history",
         "resolve",
+        "open",
+        "upload",
+        "close",
+        "remind",
     )
     if any(word in name for word in writes) or name.startswith("org:user"):
         assert get.status_code in (403, 404, 405), url
