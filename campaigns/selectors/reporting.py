@@ -89,7 +89,14 @@ def report_page(report: Report) -> dict[str, Any]:
             "target_deadline": (target.deadline if target else None) or entry.indicator.deadline,
         }
         entry.__dict__.update(extra)  # shown beside the field on the report page
+    labels = {f"entry:{e.pk}": e.indicator.name for e in entries}
+    labels.update({"progress": "工作进展", "problems": "存在问题", "plans": "下步打算"})
+    flagged = report.return_field if report.status == ReportStatus.RETURNED else ""
+    for entry in entries:
+        entry.__dict__["flagged"] = flagged == f"entry:{entry.pk}"
     return {
+        "return_label": labels.get(report.return_field, ""),
+        "flagged": flagged,
         "entries": entries,
         "evidence": list(report.evidence.all()),
         "transitions": list(report.transitions.select_related("by")),
