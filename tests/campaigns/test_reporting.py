@@ -15,7 +15,7 @@ from django.core.management import call_command
 from django.urls import reverse
 from PIL import Image
 
-from campaigns.models import Entry, Report, ReportStatus, Transition
+from campaigns.models import Entry, Report, ReportStatus
 from campaigns.services import reporting as services
 from campaigns.services.evidence import evidence_add
 from campaigns.tasks import open_periods
