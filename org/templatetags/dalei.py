@@ -40,3 +40,12 @@ def stage_name(indicator: Any, value: Any) -> str:
         if 0 <= index < len(stages):
             return str(stages[index])
     return num(value)
+
+
+@register.filter
+def measure(value: Any, unit: str) -> str:
+    """A number with its unit the way documents write it: 60%, 2 个, 700 元/人·月."""
+    text = num(value)
+    if not text or not unit:
+        return text
+    return f"{text}{unit}" if unit in ("%", "‰") else f"{text} {unit}"
