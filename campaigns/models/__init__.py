@@ -12,6 +12,7 @@ from .plan import (
     Task,
     TaskKind,
 )
+from .ranking import AdjustmentItem, Assessment, Bulletin, BulletinKind, Light, Standing
 from .reporting import (
     Entry,
     Evidence,
@@ -24,6 +25,10 @@ from .reporting import (
 )
 
 __all__ = [
+    "AdjustmentItem",
+    "Assessment",
+    "Bulletin",
+    "BulletinKind",
     "Cadence",
     "Campaign",
     "CampaignStatus",
@@ -33,11 +38,13 @@ __all__ = [
     "Indicator",
     "IndicatorKind",
     "IndicatorSource",
+    "Light",
     "Period",
     "PeriodStatus",
     "Reminder",
     "Report",
     "ReportStatus",
+    "Standing",
     "Target",
     "Task",
     "TaskKind",

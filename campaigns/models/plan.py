@@ -56,18 +56,22 @@ class Campaign(models.Model):
     )
     quarterly_summary = models.BooleanField(_("每季一小结"), default=True)
     yellow_gap = models.DecimalField(
-        _("黄灯差距（百分点）"),
+        _("绿灯容差（百分点）"),
         max_digits=5,
         decimal_places=2,
-        default=10,
-        help_text=_("完成进度落后于时间进度超过这个差距亮黄灯"),
+        default=0,
+        help_text=_(
+            "完成进度不低于时间进度为绿灯（时间过半、任务过半）；落后不超过这个差距仍算绿灯，默认 0"
+        ),
     )
     red_gap = models.DecimalField(
         _("红灯差距（百分点）"),
         max_digits=5,
         decimal_places=2,
-        default=30,
-        help_text=_("完成进度落后于时间进度超过这个差距亮红灯；未报送的单位一律红灯"),
+        default=20,
+        help_text=_(
+            "完成进度落后于时间进度超过这个差距亮红灯，其余落后为黄灯；未报送的单位一律红灯"
+        ),
     )
     peers_visible = models.BooleanField(
         _("参赛单位可见彼此数值"), default=True, help_text=_("关闭后镇街只看到自己的数值和名次")

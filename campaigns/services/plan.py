@@ -114,8 +114,8 @@ def _check_campaign(campaign: Campaign) -> None:
         if value is not None and not 1 <= value <= 28:
             errors[field].append("应为 1 到 28 之间的日子（每月都有这一天）")
     gaps = (campaign.yellow_gap, campaign.red_gap)
-    if None not in gaps and not 0 < gaps[0] < gaps[1] <= 100:
-        errors["red_gap"].append("应满足 0 < 黄灯差距 < 红灯差距 ≤ 100")
+    if None not in gaps and not 0 <= gaps[0] < gaps[1] <= 100:
+        errors["red_gap"].append("应满足 0 ≤ 绿灯容差 < 红灯差距 ≤ 100")
     _raise(errors)
 
 

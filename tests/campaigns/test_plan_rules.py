@@ -143,7 +143,7 @@ def test_it_accepts_the_28th_as_report_and_dispatch_day(tree, office):
     assert (campaign.report_due_day, campaign.dispatch_day) == (1, 28)
 
 
-@pytest.mark.parametrize(("yellow", "red"), [(30, 30), (40, 30), (0, 30), (10, 101)], ids=str)
+@pytest.mark.parametrize(("yellow", "red"), [(30, 30), (40, 30), (-1, 30), (10, 101)], ids=str)
 def test_it_refuses_a_yellow_gap_not_below_the_red_gap(campaign, office, yellow, red):
     error = refused(
         campaign_save,
@@ -152,9 +152,9 @@ def test_it_refuses_a_yellow_gap_not_below_the_red_gap(campaign, office, yellow,
         yellow_gap=Decimal(yellow),
         red_gap=Decimal(red),
     )
-    assert error.message_dict == {"red_gap": ["应满足 0 < 黄灯差距 < 红灯差距 ≤ 100"]}
+    assert error.message_dict == {"red_gap": ["应满足 0 ≤ 绿灯容差 < 红灯差距 ≤ 100"]}
     campaign.refresh_from_db()
-    assert (campaign.yellow_gap, campaign.red_gap) == (Decimal(10), Decimal(30))
+    assert (campaign.yellow_gap, campaign.red_gap) == (Decimal(0), Decimal(20))
 
 
 def test_it_saves_gaps_in_order(campaign, office):
