@@ -23,5 +23,7 @@ urlpatterns = [
     ),
     path("org/", include("org.urls")),
     path("plans/", include("campaigns.urls")),
+    path("relief/", include("relief.urls")),
+    path("eldercare/", include("eldercare.urls")),
     path("admin/", admin.site.urls),
 ]

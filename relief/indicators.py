@@ -1,11 +1,109 @@
 """Indicators computed from 社会救助 records, registered for campaigns to use by key.
 
-The figures themselves are computed once the records exist (the Records issue adds `compute`).
+Each compute function reads the support periods that covered the day `as_of` (a reporting
+period's end) in one aggregate query grouped by the place the periods hang on, then rolls the
+counts up to the requested units by path prefix in Python: a township gets its own persons and
+those of its communities and villages. Every requested unit gets a (numerator, denominator)
+pair; (0, 0) means the unit has nobody to count.
 """
 
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
 from decimal import Decimal
+from typing import Any
+
+from django.db.models import Count, Exists, OuterRef, Q
 
 from org.computed import ComputedIndicator, register
+from org.models import Unit
+
+Rates = dict[int, tuple[Decimal, Decimal]]
+
+
+def _units(units: Iterable[Unit]) -> list[Unit]:
+    return list(units)  # a QuerySet costs one query here; callers that care pass a list
+
+
+def _prefix_filter(units: list[Unit], field: str) -> Q:
+    """Rows under any of the units, with the fewest prefixes (a bureau covers its townships)."""
+    paths = sorted({u.path for u in units})
+    roots: list[str] = []
+    for path in paths:
+        if not any(path.startswith(root) for root in roots):
+            roots.append(path)
+    condition = Q(pk__in=[])
+    for root in roots:
+        condition |= Q(**{f"{field}__startswith": root})
+    return condition
+
+
+def roll_up(units: list[Unit], rows: Iterable[dict[str, Any]], path_key: str = "path") -> Rates:
+    """Sum `num` / `den` of rows grouped by a unit path into each requested unit above them."""
+    result: Rates = {u.pk: (Decimal(0), Decimal(0)) for u in units}
+    for row in rows:
+        for unit in units:
+            if row[path_key].startswith(unit.path):
+                num, den = result[unit.pk]
+                result[unit.pk] = (num + Decimal(row["num"]), den + Decimal(row["den"]))
+    return result
+
+
+def _covering(day: date) -> Q:
+    return Q(starts_on__lte=day) & (Q(ends_on__isnull=True) | Q(ends_on__gt=day))
+
+
+def concentrated_care_rate(units: Iterable[Unit], as_of: date) -> Rates:
+    """集中供养率: 特困 persons who cannot fully care for themselves, living in an institution."""
+    from .models import NEEDS_CARE, Assistance, SupportMode, SupportPeriod
+
+    wanted = _units(units)
+    if not wanted:
+        return {}
+    rows = (
+        SupportPeriod.objects.filter(
+            _covering(as_of),
+            _prefix_filter(wanted, "unit__path"),
+            assistance=Assistance.TEKUN,
+            self_care__in=NEEDS_CARE,
+        )
+        .values("unit__path")
+        .annotate(
+            den=Count("id"), num=Count("id", filter=Q(support_mode=SupportMode.CONCENTRATED))
+        )
+    )
+    return roll_up(wanted, rows, "unit__path")
+
+
+def dispersed_visit_rate(units: Iterable[Unit], as_of: date, *, start: date | None = None) -> Rates:
+    """探访率: 分散供养 特困 persons (as of `as_of`) with a visit between `start` and `as_of`.
+
+    `start` defaults to the first day of as_of's month: the plan asks for a visit every month.
+    """
+    from .models import Assistance, SupportMode, SupportPeriod, Visit
+
+    wanted = _units(units)
+    if not wanted:
+        return {}
+    start = start or as_of.replace(day=1)
+    visited = Exists(
+        Visit.objects.filter(
+            person=OuterRef("person_id"), visited_on__gte=start, visited_on__lte=as_of
+        )
+    )
+    rows = (
+        SupportPeriod.objects.filter(
+            _covering(as_of),
+            _prefix_filter(wanted, "unit__path"),
+            assistance=Assistance.TEKUN,
+            support_mode=SupportMode.DISPERSED,
+        )
+        .values("unit__path")
+        .annotate(den=Count("id"), num=Count("id", filter=Q(visited)))
+    )
+    return roll_up(wanted, rows, "unit__path")
+
 
 CONCENTRATED_CARE_RATE = ComputedIndicator(
     key="relief.concentrated_care_rate",
@@ -13,6 +111,7 @@ CONCENTRATED_CARE_RATE = ComputedIndicator(
     kind="rate",
     unit_of_measure="%",
     description="完全及部分不能自理的特困人员中，集中供养（入住供养机构）的人数占比；按镇街统计，截至调度期末。",
+    compute=concentrated_care_rate,
     default_target=Decimal("60"),
 )
 VISIT_RATE = ComputedIndicator(
@@ -21,6 +120,7 @@ VISIT_RATE = ComputedIndicator(
     kind="rate",
     unit_of_measure="%",
     description="分散供养特困人员中，当月有探访记录的人数占比；按镇街统计。",
+    compute=dispersed_visit_rate,
     default_target=Decimal("100"),
 )
 

@@ -58,6 +58,24 @@ def target_for(
         return {"pk": leader.pk}
     if name.startswith("org:user"):
         return {"pk": victim.pk}
+    if name.startswith("relief:"):
+        from tests.relief import factories as relief_factories
+
+        person = relief_factories.person(
+            tree.township_a, community=tree.community_a1, household_number="A-0001"
+        )
+        return {"pk": person.household_id if "household" in name else person.pk}
+    if name.startswith("eldercare:"):
+        from tests.eldercare import factories as eldercare_factories
+
+        if name.startswith("eldercare:facility"):
+            return {"pk": eldercare_factories.facility(tree.community_a1).pk}
+        if name.startswith("eldercare:centre"):
+            return {"pk": eldercare_factories.centre(tree.township_a).pk}
+        if name == "eldercare:post_photo":
+            return {"pk": eldercare_factories.post(tree.institution_a).pk}
+        eldercare_factories.institution(tree.institution_a)
+        return {"pk": tree.institution_a.pk}
     raise AssertionError(f"{name}: tell this test which object its id names")
 
 

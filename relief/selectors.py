@@ -1,0 +1,188 @@
+"""Reads of the relief rosters, always starting from org.access: what a user may see or keep."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.http import Http404
+
+from org.access import MANAGE, REPORT, VIEW, record_units_visible_to
+from org.models import RecordsDomain, Role, Unit, UnitKind, User
+
+from .models import (
+    Assistance,
+    Household,
+    Person,
+    PersonStatus,
+    SupportMode,
+    Visit,
+)
+
+DOMAIN = RecordsDomain.RELIEF
+
+
+def visible_units(user: Any) -> QuerySet[Unit]:
+    return record_units_visible_to(user, DOMAIN, VIEW)
+
+
+def writable_units(user: Any) -> QuerySet[Unit]:
+    """Units whose rosters the user keeps: REPORT through the records rule, or the office's MANAGE."""
+    return Unit.objects.filter(
+        Q(pk__in=record_units_visible_to(user, DOMAIN, REPORT))
+        | Q(pk__in=record_units_visible_to(user, DOMAIN, MANAGE))
+    )
+
+
+def can_write(user: Any, unit: Unit) -> bool:
+    return writable_units(user).filter(pk=unit.pk).exists()
+
+
+def can_see_full_id(user: Any, person: Person) -> bool:
+    """Township staff for their own persons, and the section that keeps the relief rosters.
+
+    Leaders, the office and institutions see masked numbers only, whatever they may read.
+    """
+    if getattr(user, "role", None) not in (Role.TOWNSHIP, Role.SECTION):
+        return False
+    return record_units_visible_to(user, DOMAIN, REPORT).filter(pk=person.unit_id).exists()
+
+
+def persons_visible_to(user: Any) -> QuerySet[Person]:
+    return Person.objects.filter(unit__in=visible_units(user))
+
+
+def households_visible_to(user: Any) -> QuerySet[Household]:
+    return Household.objects.filter(unit__in=visible_units(user))
+
+
+def get_person(user: Any, pk: Any, *, write: bool = False) -> Person:
+    """The person, 404 outside the user's sight, 403 when seen but not theirs to keep."""
+    try:
+        person = (
+            persons_visible_to(user)
+            .select_related("unit", "community", "household", "institution")
+            .get(pk=pk)
+        )
+    except (Person.DoesNotExist, ValueError, TypeError):
+        raise Http404("记录不存在或无权查看") from None
+    if write and not can_write(user, person.unit):
+        raise PermissionDenied("没有修改该记录的权限")
+    return person
+
+
+def get_household(user: Any, pk: Any) -> Household:
+    try:
+        return households_visible_to(user).select_related("unit", "community").get(pk=pk)
+    except (Household.DoesNotExist, ValueError, TypeError):
+        raise Http404("记录不存在或无权查看") from None
+
+
+def townships_for(user: Any, *, write: bool = False) -> QuerySet[Unit]:
+    units = writable_units(user) if write else visible_units(user)
+    return units.filter(kind__in=(UnitKind.STREET, UnitKind.TOWN, UnitKind.DEVZONE)).order_by(
+        "sort_order", "path"
+    )
+
+
+def communities_for(user: Any, *, write: bool = False) -> QuerySet[Unit]:
+    units = writable_units(user) if write else visible_units(user)
+    return units.filter(kind__in=(UnitKind.COMMUNITY, UnitKind.VILLAGE)).order_by("path")
+
+
+def month_start(day: date) -> date:
+    return day.replace(day=1)
+
+
+def visited_in_month(day: date) -> Exists:
+    return Exists(
+        Visit.objects.filter(
+            person=OuterRef("pk"), visited_on__gte=month_start(day), visited_on__lte=day
+        )
+    )
+
+
+@dataclass
+class PersonFilter:
+    query: str = ""
+    unit: int | None = None
+    assistance: str = ""
+    support_mode: str = ""
+    self_care: str = ""
+    status: str = PersonStatus.ACTIVE
+    unvisited: bool = False  # 分散供养特困人员 with no visit this month
+
+
+def person_list(user: Any, filters: PersonFilter, *, today: date) -> QuerySet[Person]:
+    persons = persons_visible_to(user).select_related("unit", "community")
+    if filters.query:
+        q = filters.query
+        condition = Q(name__contains=q) | Q(household__number=q)
+        if len(q) == 4:  # the last four characters of an ID number, as people read them out
+            condition |= Q(id_number__endswith=q.upper())
+        persons = persons.filter(condition)
+    if filters.unit:
+        unit = visible_units(user).filter(pk=filters.unit).first()
+        if unit is None:
+            return persons.none()
+        persons = persons.filter(Q(unit=unit) | Q(community=unit))
+    for field in ("assistance", "support_mode", "self_care", "status"):
+        value = getattr(filters, field)
+        if value:
+            persons = persons.filter(**{field: value})
+    if filters.unvisited:
+        persons = persons.filter(
+            assistance=Assistance.TEKUN,
+            support_mode=SupportMode.DISPERSED,
+            status=PersonStatus.ACTIVE,
+        ).exclude(visited_in_month(today))
+    return persons.order_by("unit__sort_order", "unit_id", "community_id", "name", "id")
+
+
+def person_counts(user: Any) -> dict[str, int]:
+    """Active persons by category, for the list's header (one query)."""
+    row = (
+        persons_visible_to(user)
+        .filter(status=PersonStatus.ACTIVE)
+        .aggregate(
+            total=Count("id"),
+            **{a.value: Count("id", filter=Q(assistance=a.value)) for a in Assistance},
+            concentrated=Count("id", filter=Q(support_mode=SupportMode.CONCENTRATED)),
+        )
+    )
+    return {key: value or 0 for key, value in row.items()}
+
+
+def unvisited_this_month(user: User, *, today: date) -> QuerySet[Person]:
+    return person_list(user, PersonFilter(unvisited=True), today=today)
+
+
+def person_history(person: Person) -> list[dict[str, Any]]:
+    """The edits of a person's record, newest first, with ID numbers masked."""
+    from . import idnumber
+
+    rows: list[dict[str, Any]] = []
+    records = list(person.history.select_related("history_user").order_by("-history_date")[:50])
+    labels = {f.name: str(f.verbose_name) for f in Person._meta.fields}
+    for newer, older in zip(records, [*records[1:], None], strict=False):
+        changes = []
+        if older is not None:
+            for change in newer.diff_against(older).changes:
+                if change.field in ("updated_at", "created_at"):
+                    continue
+                old, new = change.old, change.new
+                if change.field == "id_number":
+                    old, new = idnumber.mask(str(old or "")), idnumber.mask(str(new or ""))
+                changes.append({"field": labels.get(change.field, change.field), "old": old, "new": new})
+        rows.append(
+            {
+                "when": newer.history_date,
+                "user": newer.history_user,
+                "type": newer.get_history_type_display(),
+                "changes": changes,
+            }
+        )
+    return rows
