@@ -70,7 +70,9 @@ def seed_records() -> int:
         created = _institutions(rng, institutions)
         created += _facilities(rng, bureau)
         created += _centres(bureau)
-        profiles = list(Institution.objects.filter(unit__in=institutions).order_by("unit__sort_order"))
+        profiles = list(
+            Institution.objects.filter(unit__in=institutions).order_by("unit__sort_order")
+        )
         created += _inspections(rng, profiles)
         created += _posts(rng, profiles)
     return created
@@ -139,7 +141,9 @@ def _facilities(rng: random.Random, bureau: Unit) -> int:
                     area=area.quantize(Decimal("0.1")),
                     completed_on=completed,
                     fire_safety_done=fire,
-                    fire_safety_done_on=(completed + timedelta(days=30)) if fire and completed else None,
+                    fire_safety_done_on=(completed + timedelta(days=30))
+                    if fire and completed
+                    else None,
                     note="演示数据",
                 )
             )
@@ -149,8 +153,22 @@ def _facilities(rng: random.Random, bureau: Unit) -> int:
 
 def _centres(bureau: Unit) -> int:
     specs = [
-        ("兰山街道", "兰山街道综合养老服务中心", 1800, 60, (True, True, True, True), date(YEAR, 9, 28)),
-        ("银雀山街道", "银雀山街道综合养老服务中心", 1500, 45, (True, True, True, False), date(YEAR, 11, 18)),
+        (
+            "兰山街道",
+            "兰山街道综合养老服务中心",
+            1800,
+            60,
+            (True, True, True, True),
+            date(YEAR, 9, 28),
+        ),
+        (
+            "银雀山街道",
+            "银雀山街道综合养老服务中心",
+            1500,
+            45,
+            (True, True, True, False),
+            date(YEAR, 11, 18),
+        ),
         ("金雀山街道", "金雀山街道综合养老服务中心", 1200, 40, (True, True, False, False), None),
     ]
     rows = []
@@ -191,7 +209,9 @@ def _inspections(rng: random.Random, profiles: list[Institution]) -> int:
                 Inspection(
                     institution=profile,
                     inspected_on=date(YEAR, month, rng.randrange(10, 26)),
-                    inspector=rng.choice(["养老服务科 范建勋", "养老服务科 王芳", "镇街民政办 李娜"]),
+                    inspector=rng.choice(
+                        ["养老服务科 范建勋", "养老服务科 王芳", "镇街民政办 李娜"]
+                    ),
                     fine_management=score(),
                     nutrition=score(),
                     kitchen=score(),
@@ -238,7 +258,25 @@ def _demo_photos() -> dict[str, list[tuple[str, str]]]:
 
 def _posts(rng: random.Random, profiles: list[Institution]) -> int:
     pictures = _demo_photos()
-    levels = [1.0, 0.99, 0.98, 0.97, 0.96, 0.95, 0.93, 0.92, 0.9, 0.88, 0.85, 0.82, 0.78, 0.7, 0.62, 0.5, 0.4]
+    levels = [
+        1.0,
+        0.99,
+        0.98,
+        0.97,
+        0.96,
+        0.95,
+        0.93,
+        0.92,
+        0.9,
+        0.88,
+        0.85,
+        0.82,
+        0.78,
+        0.7,
+        0.62,
+        0.5,
+        0.4,
+    ]
     rng.shuffle(levels)
     rows = []
     first, last = date(YEAR, 1, 1), date(YEAR, 12, 31)
@@ -252,7 +290,11 @@ def _posts(rng: random.Random, profiles: list[Institution]) -> int:
                 if rng.random() > level:
                     continue
                 late = rng.random() < 0.04
-                posted = day + timedelta(days=(1 if item in DAILY_ITEMS else 7) if late else rng.randrange(0, 1 if item in DAILY_ITEMS else 5))
+                posted = day + timedelta(
+                    days=(1 if item in DAILY_ITEMS else 7)
+                    if late
+                    else rng.randrange(0, 1 if item in DAILY_ITEMS else 5)
+                )
                 photo, thumb = rng.choice(pictures[item])
                 rows.append(
                     DisplayPost(

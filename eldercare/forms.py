@@ -90,17 +90,22 @@ class CentreForm(forms.ModelForm):
         pass
 
 
-SCORE = {"min_value": 0, "max_value": 100, "max_digits": 4, "decimal_places": 1}
+def _score(label: str) -> forms.DecimalField:
+    return forms.DecimalField(
+        label=label, min_value=0, max_value=100, max_digits=4, decimal_places=1
+    )
 
 
 class InspectionForm(forms.Form):
     inspected_on = forms.DateField(label="检查日期", widget=DATE)
     inspector = forms.CharField(label="检查人", max_length=50)
-    fine_management = forms.DecimalField(label="一赛 精细管理", **SCORE)
-    nutrition = forms.DecimalField(label="二赛 营养膳食", **SCORE)
-    kitchen = forms.DecimalField(label="三赛 厨房卫生", **SCORE)
-    environment = forms.DecimalField(label="四赛 环境卫生", **SCORE)
-    note = forms.CharField(label="检查意见", widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    fine_management = _score("一赛 精细管理")
+    nutrition = _score("二赛 营养膳食")
+    kitchen = _score("三赛 厨房卫生")
+    environment = _score("四赛 环境卫生")
+    note = forms.CharField(
+        label="检查意见", widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

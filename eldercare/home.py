@@ -16,10 +16,10 @@ def displays_panel(user: User) -> dict[str, Any] | None:
     units = [u for u in selectors.institution_units(user) if hasattr(u, "eldercare_profile")][:5]
     if not units:
         return None
-    entries = [{"unit": u, "missing": selectors.todays_missing(u, today)} for u in units]
+    missing = {u.pk: selectors.todays_missing(u, today) for u in units}
     return {
-        "institutions": entries,
-        "missing_count": sum(len(e["missing"]) for e in entries),
+        "institutions": [{"unit": u, "missing": missing[u.pk]} for u in units],
+        "missing_count": sum(len(m) for m in missing.values()),
     }
 
 

@@ -62,9 +62,7 @@ def community_facility_rate(units: Iterable[Unit], as_of: date) -> Rates:
         output_field=IntegerField(),
     )
     rows = (
-        Unit.objects.filter(
-            _prefix_filter(wanted, "path"), kind=UnitKind.COMMUNITY, is_active=True
-        )
+        Unit.objects.filter(_prefix_filter(wanted, "path"), kind=UnitKind.COMMUNITY, is_active=True)
         .annotate(
             area=Sum("eldercare_facilities__area", filter=done),
             need=Sum(F("eldercare_facilities__households") * per_hundred),

@@ -254,4 +254,3 @@ class DisplayPost(models.Model):
 
     def __str__(self) -> str:
         return f"{self.institution_id} {self.item} {self.day}"
-

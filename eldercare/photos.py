@@ -59,7 +59,7 @@ def read_image(stream: IO[bytes], size: int) -> Image.Image:
         probe.verify()
         if kind not in ACCEPTED:
             raise ValidationError("只能上传 JPEG、PNG 等常见格式的照片")
-        image = Image.open(BytesIO(data))
+        image: Image.Image = Image.open(BytesIO(data))
         image.load()
     except (UnidentifiedImageError, OSError, SyntaxError, Image.DecompressionBombError):
         raise ValidationError("文件不是有效的图片，请上传手机或相机拍摄的照片") from None

@@ -204,9 +204,7 @@ def displays_month(institution: Institution, month: date, today: date) -> dict[s
         monday += timedelta(days=7)
     end = min(last, today)
     due = slots_due(first, end) if end >= first else 0
-    made = sum(
-        1 for (_item, d), p in posts.items() if p.on_time and first <= d <= end
-    )
+    made = sum(1 for (_item, d), p in posts.items() if p.on_time and first <= d <= end)
     return {
         "first": first,
         "days": list(reversed(days)),
@@ -219,7 +217,9 @@ def displays_month(institution: Institution, month: date, today: date) -> dict[s
     }
 
 
-def displays_by_month(institution: Institution, today: date, months: int = 12) -> list[dict[str, Any]]:
+def displays_by_month(
+    institution: Institution, today: date, months: int = 12
+) -> list[dict[str, Any]]:
     """Compliance of the last months that have posts (one query)."""
     rows = (
         DisplayPost.objects.filter(institution=institution, on_time=True)
@@ -245,9 +245,12 @@ def displays_by_month(institution: Institution, today: date, months: int = 12) -
 
 
 def latest_post_month(institution: Institution) -> date | None:
-    day = DisplayPost.objects.filter(institution=institution).order_by("-day").values_list(
-        "day", flat=True
-    ).first()
+    day = (
+        DisplayPost.objects.filter(institution=institution)
+        .order_by("-day")
+        .values_list("day", flat=True)
+        .first()
+    )
     return day.replace(day=1) if day else None
 
 

@@ -8,7 +8,9 @@ urlpatterns = [
     path("", views.index, name="index"),
     path("institutions/<int:pk>/", views.institution_detail, name="institution_detail"),
     path("institutions/<int:pk>/edit/", views.institution_edit, name="institution_edit"),
-    path("institutions/<int:pk>/displays/", views.institution_displays, name="institution_displays"),
+    path(
+        "institutions/<int:pk>/displays/", views.institution_displays, name="institution_displays"
+    ),
     path(
         "institutions/<int:pk>/inspections/new/",
         views.inspection_create,

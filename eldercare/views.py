@@ -51,9 +51,10 @@ def index(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     units = list(selectors.institution_units(user))
     latest = (
-        DisplayPost.objects.filter(institution__unit__in=units).order_by("-day").values_list(
-            "day", flat=True
-        ).first()
+        DisplayPost.objects.filter(institution__unit__in=units)
+        .order_by("-day")
+        .values_list("day", flat=True)
+        .first()
     )
     month = _month(request, latest or timezone.localdate())
     end = min(_month_end(month), timezone.localdate())
@@ -228,7 +229,9 @@ def facility_list(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     facilities = list(selectors.facilities_visible_to(user))
     street = request.GET.get("street", "")
-    shown = [f for f in facilities if str(f.community.parent_id) == street] if street else facilities
+    shown = (
+        [f for f in facilities if str(f.community.parent_id) == street] if street else facilities
+    )
     return render(
         request,
         "eldercare/facility_list.html",

@@ -99,13 +99,13 @@ def _month_day(rng: random.Random, month: int) -> date:
     return _day(rng, first, last)
 
 
-def _institutions_for(bureau: Unit) -> tuple[dict[int, Unit], Unit]:
+def _institutions_for(bureau: Unit) -> tuple[dict[int | None, Unit], Unit]:
     institutions = list(
         Unit.objects.filter(path__startswith=bureau.path, kind=UnitKind.INSTITUTION).order_by(
             "sort_order", "path"
         )
     )
-    own = {}
+    own: dict[int | None, Unit] = {}
     for unit in institutions:
         own.setdefault(unit.parent_id, unit)
     return own, institutions[0]
@@ -176,7 +176,7 @@ def _seed(bureau: Unit) -> int:
                         name=name,
                         id_number=number,
                         gender=idnumber.gender(number),
-                        birth_date=idnumber.birth_date(number),
+                        birth_date=idnumber.born_on(number),
                         relation="户主" if m == 0 else rng.choice(RELATIONS),
                         phone=household.phone if m == 0 else "",
                         assistance=assistance,
@@ -205,7 +205,7 @@ def _seed(bureau: Unit) -> int:
                 name=name,
                 id_number=number,
                 gender=idnumber.gender(number),
-                birth_date=idnumber.birth_date(number),
+                birth_date=idnumber.born_on(number),
                 relation="本人",
                 assistance=Assistance.TEKUN,
                 support_mode=SupportMode.DISPERSED,
@@ -219,7 +219,9 @@ def _seed(bureau: Unit) -> int:
                 needs_care.append(len(plans) - 1)
             elif self_care == SelfCare.FULL and rng.random() < 0.06:
                 # Falls ill in 2020: from then on the contest counts them.
-                plans[-1][1].append((_month_day(rng, rng.randrange(2, 12)), {"self_care": "partial"}))
+                plans[-1][1].append(
+                    (_month_day(rng, rng.randrange(2, 12)), {"self_care": "partial"})
+                )
         # Who is in an institution at the start of 2020, and who moves in during the year.
         rng.shuffle(needs_care)
         at_start = round(len(needs_care) * care_start)
@@ -243,7 +245,9 @@ def _seed(bureau: Unit) -> int:
         if person.household is not None:
             person.household_id = person.household.pk
     bulk_create_with_history(persons, Person, batch_size=1000, default_date=_at(2020, 1, 1))
-    ids = dict(Person.objects.filter(unit__path__startswith=bureau.path).values_list("id_number", "pk"))
+    ids = dict(
+        Person.objects.filter(unit__path__startswith=bureau.path).values_list("id_number", "pk")
+    )
     for person in persons:
         person.pk = ids[person.id_number]
     periods, visits, caregivers = _histories(rng, people, plans)
@@ -342,9 +346,17 @@ def _visits(
                 person=person,
                 visited_on=day,
                 kind=kind,
-                visitor=rng.choice(["民政办 王敏", "民政办 李强", "社区网格员 张丽", "包村干部 刘伟"]),
+                visitor=rng.choice(
+                    ["民政办 王敏", "民政办 李强", "社区网格员 张丽", "包村干部 刘伟"]
+                ),
                 findings=rng.choice(
-                    ["身体状况良好，生活用品充足", "照料护理人按协议照护", "反映冬季取暖困难，已协调解决", "室内卫生较差，已督促照料护理人整改", ""]
+                    [
+                        "身体状况良好，生活用品充足",
+                        "照料护理人按协议照护",
+                        "反映冬季取暖困难，已协调解决",
+                        "室内卫生较差，已督促照料护理人整改",
+                        "",
+                    ]
                 ),
             )
         )
@@ -360,7 +372,9 @@ def _aids(rng: random.Random, persons: list[Person]) -> list[TemporaryAid]:
                 person=person,
                 paid_on=_month_day(rng, rng.randrange(1, 13)),
                 amount=Decimal(rng.choice([500, 800, 1000, 1500, 2000, 3000])),
-                reason=rng.choice(["大病医疗支出大", "突发火灾", "子女上学困难", "疫情期间临时困难", "意外伤害"]),
+                reason=rng.choice(
+                    ["大病医疗支出大", "突发火灾", "子女上学困难", "疫情期间临时困难", "意外伤害"]
+                ),
             )
         )
     return aids

@@ -34,8 +34,16 @@ def birth_date(value: str) -> date | None:
         return None
 
 
+def born_on(value: str) -> date:
+    """The birth date of a number already checked by `problems`."""
+    born = birth_date(value)
+    if born is None:
+        raise ValueError("invalid birth date")
+    return born
+
+
 def gender(value: str) -> str:
-    """"M" or "F" from the sequence number's parity (odd: male)."""
+    """ "M" or "F" from the sequence number's parity (odd: male)."""
     return "M" if int(value[16]) % 2 else "F"
 
 

@@ -69,9 +69,7 @@ def concentrated_care_rate(units: Iterable[Unit], as_of: date) -> Rates:
             self_care__in=NEEDS_CARE,
         )
         .values("unit__path")
-        .annotate(
-            den=Count("id"), num=Count("id", filter=Q(support_mode=SupportMode.CONCENTRATED))
-        )
+        .annotate(den=Count("id"), num=Count("id", filter=Q(support_mode=SupportMode.CONCENTRATED)))
     )
     return roll_up(wanted, rows, "unit__path")
 

@@ -184,9 +184,12 @@ class Person(models.Model):
             errors["support_mode"] = "只有特困人员有供养方式"
         if self.support_mode != SupportMode.CONCENTRATED and self.institution_id:
             errors["institution"] = "只有集中供养的人员有供养机构"
-        if self.community_id and self.unit_id and self.community and self.unit:
-            if not self.community.path.startswith(self.unit.path):
-                errors["community"] = f"“{self.community.name}”不在“{self.unit.name}”辖区内"
+        if (
+            self.community_id
+            and self.unit_id
+            and not self.community.path.startswith(self.unit.path)  # type: ignore[union-attr]
+        ):
+            errors["community"] = "所选社区（村）不在该镇街辖区内"
         if self.ended_on and self.ended_on < self.since:
             errors["ended_on"] = "退出日期不能早于纳入日期"
         if errors:

@@ -58,7 +58,10 @@ ASSISTANCE_WORDS = {
     "特困供养": Assistance.TEKUN,
     "低保边缘户": Assistance.EDGE,
 }
-MODE_WORDS = {str(m.label): m.value for m in SupportMode} | {"集中": "concentrated", "分散": "dispersed"}
+MODE_WORDS = {str(m.label): m.value for m in SupportMode} | {
+    "集中": "concentrated",
+    "分散": "dispersed",
+}
 SELF_CARE_WORDS = {str(s.label): s.value for s in SelfCare} | {
     "全自理": SelfCare.FULL,
     "自理": SelfCare.FULL,
@@ -149,9 +152,11 @@ class _Context:
         self.institutions = {
             u.name: u for u in Unit.objects.filter(kind=UnitKind.INSTITUTION, is_active=True)
         }
-        self.only_township = next(iter(self.townships.values())) if len(
-            {u.pk for u in self.townships.values()}
-        ) == 1 else None
+        self.only_township = (
+            next(iter(self.townships.values()))
+            if len({u.pk for u in self.townships.values()}) == 1
+            else None
+        )
         self.visible = selectors.visible_units(user)
         self.households = {
             (h.unit_id, h.number): h
@@ -178,9 +183,8 @@ def roster_import(*, user: User, name: str, size: int, stream: IO[bytes]) -> Imp
         rows: list[tuple[Any, ...]] = []
         for row in sheet.iter_rows(values_only=True):
             rows.append(row)
-            if len(rows) > MAX_ROWS + 10:
-                result.errors.append(f"行数超过 {MAX_ROWS} 行：请分成几个文件上传")
-                return result
+            if len(rows) > MAX_ROWS + 11:  # the header may stand up to 10 rows down
+                break
     finally:
         workbook.close()
     found = _find_header(rows)
@@ -188,6 +192,9 @@ def roster_import(*, user: User, name: str, size: int, stream: IO[bytes]) -> Imp
         result.errors.append("找不到表头：前 10 行中应有一行包含“姓名”“身份证号”等列名")
         return result
     header_index, mapping = found
+    if sum(1 for row in rows[header_index + 1 :] if any(_text(v) for v in row)) > MAX_ROWS:
+        result.errors.append(f"行数超过 {MAX_ROWS} 行：请分成几个文件上传")
+        return result
     missing = [h for h, _a, required in COLUMNS if required and h not in mapping]
     context = _Context(user)
     if "镇街" not in mapping and context.only_township is None:
@@ -253,7 +260,9 @@ def _check_rows(
         if place_name and township is not None:
             community = context.places.get((township.pk, place_name))
             if community is None:
-                errors.append(f"{where(offset, '社区（村）')}：“{township.name}”下没有“{place_name}”")
+                errors.append(
+                    f"{where(offset, '社区（村）')}：“{township.name}”下没有“{place_name}”"
+                )
         assistance = ASSISTANCE_WORDS.get(_text(cell(row, "保障类别")))
         if assistance is None:
             errors.append(
@@ -264,11 +273,18 @@ def _check_rows(
         if assistance == Assistance.TEKUN:
             mode = MODE_WORDS.get(_text(cell(row, "供养方式")), "")
             if not mode:
-                errors.append(_need(mapping, offset, "供养方式", "特困人员应填“集中供养”或“分散供养”"))
+                errors.append(
+                    _need(mapping, offset, "供养方式", "特困人员应填“集中供养”或“分散供养”")
+                )
             self_care = SELF_CARE_WORDS.get(_text(cell(row, "自理能力")), "")
             if not self_care:
                 errors.append(
-                    _need(mapping, offset, "自理能力", "特困人员应填生活能自理、部分不能自理或完全不能自理")
+                    _need(
+                        mapping,
+                        offset,
+                        "自理能力",
+                        "特困人员应填生活能自理、部分不能自理或完全不能自理",
+                    )
                 )
             if mode == SupportMode.CONCENTRATED:
                 institution_name = _text(cell(row, "供养机构"))
@@ -279,7 +295,9 @@ def _check_rows(
                             mapping,
                             offset,
                             "供养机构",
-                            f"找不到养老机构“{institution_name}”" if institution_name else "集中供养应填写供养机构",
+                            f"找不到养老机构“{institution_name}”"
+                            if institution_name
+                            else "集中供养应填写供养机构",
                         )
                     )
         since = _date(cell(row, "纳入日期"))
@@ -333,8 +351,8 @@ def _check_rows(
                 note=_text(cell(row, "备注")),
             )
         except ValidationError as error:
-            for key, messages in error.message_dict.items():
-                label = {"name": "姓名", "id_number": "身份证号"}.get(key, "")
+            for field_name, messages in error.message_dict.items():
+                label = {"name": "姓名", "id_number": "身份证号"}.get(field_name, "")
                 place = where(offset, label) if label in mapping else f"第 {offset} 行"
                 result.errors.extend(f"{place}：{m}" for m in messages)
             continue
@@ -356,7 +374,9 @@ def _check_database_duplicates(
 ) -> None:
     column = get_column_letter(mapping["身份证号"] + 1)
     existing = Person.objects.filter(id_number__in=list(numbers)).select_related("unit")
-    visible = set(context.visible.filter(pk__in=existing.values("unit_id")).values_list("pk", flat=True))
+    visible = set(
+        context.visible.filter(pk__in=existing.values("unit_id")).values_list("pk", flat=True)
+    )
     for person in existing:
         line = numbers[person.id_number]
         if person.unit_id in visible:

@@ -176,7 +176,9 @@ def person_history(person: Person) -> list[dict[str, Any]]:
                 old, new = change.old, change.new
                 if change.field == "id_number":
                     old, new = idnumber.mask(str(old or "")), idnumber.mask(str(new or ""))
-                changes.append({"field": labels.get(change.field, change.field), "old": old, "new": new})
+                changes.append(
+                    {"field": labels.get(change.field, change.field), "old": old, "new": new}
+                )
         rows.append(
             {
                 "when": newer.history_date,

@@ -86,7 +86,7 @@ def person_build(
         name=name.strip(),
         id_number=number,
         gender=idnumber.gender(number),
-        birth_date=idnumber.birth_date(number),
+        birth_date=idnumber.born_on(number),
         assistance=assistance,
         since=since,
         support_mode=support_mode if assistance == Assistance.TEKUN else "",
@@ -171,9 +171,10 @@ def person_change_support(
     person = Person.objects.select_for_update().get(pk=person.pk)
     open_period = SupportPeriod.objects.filter(person=person, ends_on__isnull=True).first()
     last_start = (
-        SupportPeriod.objects.filter(person=person).order_by("-starts_on").values_list(
-            "starts_on", flat=True
-        ).first()
+        SupportPeriod.objects.filter(person=person)
+        .order_by("-starts_on")
+        .values_list("starts_on", flat=True)
+        .first()
     ) or person.since
     if effective < last_start:
         raise ValidationError({"effective": f"变更日期不能早于上一次变更（{last_start:%Y-%m-%d}）"})
@@ -190,7 +191,9 @@ def person_change_support(
             else ""
         )
         person.self_care = self_care if self_care is not None else person.self_care
-        person.institution = institution if person.support_mode == SupportMode.CONCENTRATED else None
+        person.institution = (
+            institution if person.support_mode == SupportMode.CONCENTRATED else None
+        )
     if note:
         person.note = f"{person.note}\n{effective:%Y-%m-%d} {note}".strip()
     person.full_clean(exclude=["household"], validate_unique=False)
@@ -250,7 +253,9 @@ def aid_create(
 ) -> TemporaryAid:
     if amount is None or amount <= 0:
         raise ValidationError({"amount": "救助金额应大于 0"})
-    aid = TemporaryAid(person=person, paid_on=paid_on, amount=amount, reason=reason, recorded_by=user)
+    aid = TemporaryAid(
+        person=person, paid_on=paid_on, amount=amount, reason=reason, recorded_by=user
+    )
     aid.full_clean()
     aid.save()
     return aid

@@ -211,7 +211,9 @@ def _person_form_page(
 @require_http_methods(["GET", "POST"])
 def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
     person = selectors.get_person(_user(request), pk, write=True)
-    initial = {f: getattr(person, f) for f in ("name", "relation", "phone", "monthly_amount", "note")}
+    initial = {
+        f: getattr(person, f) for f in ("name", "relation", "phone", "monthly_amount", "note")
+    }
     initial["community"] = person.community_id
 
     def save(p: Person, data: dict[str, Any], user: User) -> None:
@@ -280,9 +282,7 @@ def household_list(request: HttpRequest) -> HttpResponse:
         .order_by("unit__sort_order", "unit_id", "number")
     )
     if query:
-        households = households.filter(head_name__contains=query) | households.filter(
-            number=query
-        )
+        households = households.filter(head_name__contains=query) | households.filter(number=query)
     page = Paginator(households, 50).get_page(request.GET.get("page"))
     return render(request, "relief/household_list.html", {"page": page, "query": query})
 
@@ -296,9 +296,9 @@ def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "household": household,
             "members": household.members.select_related("community").order_by("name"),
-            "history": household.history.select_related("history_user").order_by(
-                "-history_date"
-            )[:20],
+            "history": household.history.select_related("history_user").order_by("-history_date")[
+                :20
+            ],
             "today": date.today(),
         },
     )

@@ -39,7 +39,9 @@ def jpeg(size: tuple[int, int] = (64, 48), exif: bytes | None = None, fmt: str =
     return buffer.getvalue()
 
 
-def post(unit: Unit, *, item: str = "meals", day: date | None = None, now: datetime | None = None) -> DisplayPost:
+def post(
+    unit: Unit, *, item: str = "meals", day: date | None = None, now: datetime | None = None
+) -> DisplayPost:
     profile = Institution.objects.filter(unit=unit).first() or institution(unit)
     now = now or datetime(2020, 6, 10, 10, 0, tzinfo=TZ)
     data = jpeg()

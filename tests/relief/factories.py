@@ -14,7 +14,9 @@ _sequence = itertools.count(1)
 
 
 def id_number(born: date = date(1950, 3, 7), sequence: int | None = None) -> str:
-    return idnumber.make("371302", born, sequence if sequence is not None else next(_sequence) % 1000)
+    return idnumber.make(
+        "371302", born, sequence if sequence is not None else next(_sequence) % 1000
+    )
 
 
 def person(
