@@ -10,6 +10,7 @@ class CampaignsConfig(AppConfig):
 
         register(NavItem("工作方案", "campaigns:campaign_list", ALL_ROLES, order=20))
         register(NavItem("月报", "campaigns:my_reports", ALL_ROLES, order=10))
+        register(NavItem("通报", "campaigns:bulletin_list", ALL_ROLES, order=30))
 
         from .home import register_panels
 

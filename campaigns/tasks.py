@@ -8,8 +8,9 @@ from datetime import date
 from celery import shared_task
 from django.utils import timezone
 
-from .models import Campaign, CampaignStatus
+from .models import Campaign, CampaignStatus, Period, PeriodStatus
 from .services import reporting
+from .services.dispatch import period_dispatch
 
 
 def _day(iso: str | None) -> date:
@@ -32,3 +33,21 @@ def open_periods(day: str | None = None) -> list[int]:
     ):
         opened.append(reporting.period_open(campaign=campaign, day=today).pk)
     return opened
+
+
+@shared_task(name="campaigns.dispatch_period", acks_late=True)
+def dispatch_period(period_id: int) -> int:
+    """Dispatch one period; a second run (or a run after a crash) gives the same bulletin."""
+    return period_dispatch(period=Period.objects.get(pk=period_id)).pk
+
+
+@shared_task(name="campaigns.dispatch_due")
+def dispatch_due(day: str | None = None) -> list[int]:
+    """Dispatch every period whose dispatch day has come and that is not dispatched yet."""
+    today = _day(day)
+    due = Period.objects.filter(
+        dispatch_on__lte=today,
+        status__in=(PeriodStatus.OPEN, PeriodStatus.CLOSED),
+        campaign__status=CampaignStatus.PUBLISHED,
+    )
+    return [period_dispatch(period=period, today=today).pk for period in due]
