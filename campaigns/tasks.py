@@ -42,7 +42,7 @@ def dispatch_period(period_id: int) -> int:
 
 
 @shared_task(name="campaigns.dispatch_due")
-def dispatch_due(day: str | None = None) -> list[int]:
+def dispatch_due(day: str | None = None, campaign_id: int | None = None) -> list[int]:
     """Dispatch every period whose dispatch day has come and that is not dispatched yet."""
     today = _day(day)
     due = Period.objects.filter(
@@ -50,4 +50,6 @@ def dispatch_due(day: str | None = None) -> list[int]:
         status__in=(PeriodStatus.OPEN, PeriodStatus.CLOSED),
         campaign__status=CampaignStatus.PUBLISHED,
     )
+    if campaign_id is not None:
+        due = due.filter(campaign_id=campaign_id)
     return [period_dispatch(period=period, today=today).pk for period in due]

@@ -67,6 +67,12 @@ def _task_units(task: Task) -> set[Unit]:
     return {*task.participants.all(), *task.responsible_units.all()}
 
 
+def _sync_schedule() -> None:
+    from ..schedule import schedule_sync
+
+    schedule_sync()
+
+
 # Campaigns
 
 CAMPAIGN_FIELDS = (
@@ -154,6 +160,7 @@ def campaign_save(
             )
     campaign.save()
     if campaign.status == CampaignStatus.PUBLISHED:
+        transaction.on_commit(_sync_schedule)
         _tell_if_published(
             campaign,
             Unit.objects.filter(participating_tasks__campaign=campaign).distinct(),
@@ -464,6 +471,7 @@ def campaign_publish(*, campaign: Campaign, user: User) -> Campaign:
     locked.published_at = timezone.now()
     locked.save(update_fields=["status", "published_at"])
     campaign.status, campaign.published_at = locked.status, locked.published_at
+    transaction.on_commit(_sync_schedule)
     units = Unit.objects.filter(participating_tasks__campaign=locked) | Unit.objects.filter(
         responsible_tasks__campaign=locked
     )
