@@ -5,6 +5,7 @@ cd "$(dirname "$0")/.."
 PY=${PYTHON:-python}
 $PY manage.py migrate --noinput
 $PY manage.py collectstatic --noinput --verbosity 0
+$PY manage.py sync_schedule
 exec gunicorn minzheng.wsgi:application \
   --bind "${BIND:-0.0.0.0:8000}" \
   --workers "${WEB_CONCURRENCY:-3}" \
