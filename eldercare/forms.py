@@ -11,7 +11,7 @@ from org.models import Unit
 
 from .models import CommunityFacility, ComprehensiveCentre, DisplayItem, Institution
 
-DATE = forms.DateInput(attrs={"type": "date"})
+DATE = forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
 
 
 class InstitutionForm(forms.ModelForm):

@@ -174,7 +174,10 @@ def post_create(
         when = "本周" if slot == slot_day(item, today) else f"{slot:%m月%d日}那一周"
     if DisplayPost.objects.filter(institution=institution, item=item, day=slot).exists():
         raise ValidationError({"item": f"{when}的“{label}”已经晒过了"})
-    image = photos.read_image(stream, size)
+    try:
+        image = photos.read_image(stream, size)
+    except ValidationError as error:
+        raise ValidationError({"photo": error.messages}) from None
     stored = photos.store(image, institution_id=institution.pk, day=slot)
     post = DisplayPost(
         institution=institution,
@@ -192,5 +195,7 @@ def post_create(
         with transaction.atomic():
             post.save()
     except IntegrityError:
+        for relative in (stored.photo, stored.thumbnail):
+            photos.media_path(relative).unlink(missing_ok=True)
         raise ValidationError({"item": f"{when}的“{label}”已经晒过了"}) from None
     return post

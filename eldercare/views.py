@@ -41,6 +41,9 @@ def _month_end(first: date) -> date:
 
 
 def _apply_errors(form: Any, error: ValidationError) -> None:
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error.messages)
+        return
     for field, errors in error.message_dict.items():
         form.add_error(field if field in form.fields else None, errors)
 
@@ -157,8 +160,6 @@ def institution_displays(request: HttpRequest, pk: int) -> HttpResponse:
                 )
             except ValidationError as error:
                 _apply_errors(form, error)
-                if not form.errors:
-                    form.add_error("photo", error.messages)
             else:
                 messages.success(request, "照片已晒出。")
                 return redirect("eldercare:institution_displays", pk=unit.pk)

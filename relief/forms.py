@@ -13,7 +13,7 @@ from org.models import Unit, UnitKind, User
 from . import idnumber, selectors
 from .models import Assistance, PersonStatus, SelfCare, SupportMode, VisitKind
 
-DATE = forms.DateInput(attrs={"type": "date"})
+DATE = forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
 
 
 def _institutions() -> Any:

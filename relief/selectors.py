@@ -11,7 +11,7 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
 from org.access import MANAGE, REPORT, VIEW, record_units_visible_to
-from org.models import RecordsDomain, Role, Unit, UnitKind, User
+from org.models import TOWNSHIP_KINDS, RecordsDomain, Role, Unit, UnitKind, User
 
 from .models import (
     Assistance,
@@ -86,6 +86,13 @@ def townships_for(user: Any, *, write: bool = False) -> QuerySet[Unit]:
     return units.filter(kind__in=(UnitKind.STREET, UnitKind.TOWN, UnitKind.DEVZONE)).order_by(
         "sort_order", "path"
     )
+
+
+def filter_units(user: Any) -> list[Unit]:
+    """Townships with their communities and villages under them, for the list's filter."""
+    kinds = (*TOWNSHIP_KINDS, UnitKind.COMMUNITY, UnitKind.VILLAGE)
+    units = visible_units(user).filter(kind__in=kinds, is_active=True).order_by("path")
+    return list(units)
 
 
 def communities_for(user: Any, *, write: bool = False) -> QuerySet[Unit]:

@@ -58,6 +58,9 @@ def _filters(request: HttpRequest) -> selectors.PersonFilter:
 
 
 def _apply_errors(form: Any, error: ValidationError) -> None:
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error.messages)
+        return
     for field, errors in error.message_dict.items():
         form.add_error(field if field in form.fields else None, errors)
 
@@ -75,7 +78,7 @@ def person_list(request: HttpRequest) -> HttpResponse:
             "page": page,
             "filters": filters,
             "counts": selectors.person_counts(user),
-            "units": selectors.townships_for(user),
+            "units": selectors.filter_units(user),
             "assistances": Assistance.choices,
             "modes": SupportMode.choices,
             "self_cares": SelfCare.choices,
