@@ -774,7 +774,7 @@ def test_it_publishes_a_good_draft_and_tells_the_units(
     assert campaign_problems(campaign) == []
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         result = campaign_publish(campaign=campaign, user=office)
-    assert len(callbacks) == 1
+    assert len(callbacks) == 2  # the notices, and the beat schedule that now includes the plan
     campaign.refresh_from_db()
     assert campaign.status == CampaignStatus.PUBLISHED
     assert campaign.published_at is not None
