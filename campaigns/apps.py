@@ -6,12 +6,17 @@ class CampaignsConfig(AppConfig):
     verbose_name = "打擂攻坚"
 
     def ready(self) -> None:
+        from org.models import Role
         from org.navigation import ALL_ROLES, NavItem, register
 
         register(NavItem("工作方案", "campaigns:campaign_list", ALL_ROLES, order=20))
         register(NavItem("月报", "campaigns:my_reports", ALL_ROLES, order=10))
         register(NavItem("通报", "campaigns:bulletin_list", ALL_ROLES, order=30))
+        register(
+            NavItem("擂台榜", "campaigns:boards", (Role.LEADER, Role.OFFICE, Role.SECTION), order=5)
+        )
 
-        from .home import register_panels
+        from . import dashboards, home
 
-        register_panels()
+        home.register_panels()
+        dashboards.register_panels()

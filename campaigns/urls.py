@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import importing, plan, reporting
+from .views import boards, documents, excel, importing, plan, ranking, reporting
 
 app_name = "campaigns"
 
@@ -38,5 +38,53 @@ urlpatterns = [
     path("periods/<int:pk>/", reporting.period_detail, name="period_detail"),
     path("periods/<int:pk>/close/", reporting.period_close, name="period_close"),
     path("periods/<int:pk>/remind/", reporting.period_remind, name="period_remind"),
+    path("periods/<int:pk>/dispatch/", ranking.period_dispatch_view, name="period_dispatch"),
+    # Rankings and bulletins
+    path("boards/", boards.boards_home, name="boards"),
+    path("<int:pk>/board/", boards.board, name="board"),
+    path("<int:pk>/screens/", boards.display_links, name="display_links"),
+    path("bulletins/", ranking.bulletin_list, name="bulletin_list"),
+    path("bulletins/<int:pk>/", ranking.bulletin_detail, name="bulletin_detail"),
+    # Bulletin documents, quarterly summaries and year-end assessments (campaigns/documents/)
+    path("bulletins/<int:pk>/document.docx", documents.bulletin_docx, name="bulletin_docx"),
+    path("bulletins/<int:pk>/document.xlsx", documents.bulletin_xlsx, name="bulletin_xlsx"),
+    path("<int:pk>/summaries/", documents.summary_list, name="summary_list"),
+    path("<int:pk>/summaries/create/", documents.summary_create, name="summary_create"),
+    path("summaries/<int:pk>/", documents.summary_detail, name="summary_detail"),
+    path("summaries/<int:pk>/edit/", documents.summary_edit, name="summary_edit"),
+    path("summaries/<int:pk>/publish/", documents.summary_publish, name="summary_publish"),
+    path("<int:pk>/assessment/<int:year>/", documents.assessment_detail, name="assessment_detail"),
+    path(
+        "<int:pk>/assessment/<int:year>/create/",
+        documents.assessment_create,
+        name="assessment_create",
+    ),
+    path(
+        "<int:pk>/assessment/<int:year>/adjustments/create/",
+        documents.assessment_adjustment_create,
+        name="assessment_adjustment_create",
+    ),
+    path(
+        "adjustments/<int:pk>/delete/",
+        documents.assessment_adjustment_delete,
+        name="assessment_adjustment_delete",
+    ),
+    path(
+        "<int:pk>/assessment/<int:year>/assessment.xlsx",
+        documents.assessment_xlsx,
+        name="assessment_xlsx",
+    ),
+    path(
+        "<int:pk>/assessment/<int:year>/assessment.docx",
+        documents.assessment_docx,
+        name="assessment_docx",
+    ),
     # Excel templates and uploads (campaigns/excel/)
+    path(
+        "periods/<int:pk>/units/<int:unit_pk>/template.xlsx",
+        excel.report_template,
+        name="report_template",
+    ),
+    path("periods/<int:pk>/units/<int:unit_pk>/upload/", excel.report_upload, name="report_upload"),
+    path("periods/<int:pk>/upload/", excel.reports_bulk_upload, name="reports_bulk_upload"),
 ]

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from campaigns.views import boards as campaign_boards
 from org import views as org_views
 from org.auth_views import LoginView
 
@@ -23,6 +24,7 @@ urlpatterns = [
     ),
     path("org/", include("org.urls")),
     path("plans/", include("campaigns.urls")),
+    path("screen/<str:token>/", campaign_boards.screen, name="screen"),
     path("relief/", include("relief.urls")),
     path("eldercare/", include("eldercare.urls")),
     path("admin/", admin.site.urls),

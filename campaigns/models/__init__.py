@@ -12,7 +12,15 @@ from .plan import (
     Task,
     TaskKind,
 )
-from .ranking import AdjustmentItem, Assessment, Bulletin, BulletinKind, Light, Standing
+from .ranking import (
+    AdjustmentItem,
+    Assessment,
+    Bulletin,
+    BulletinKind,
+    DisplayLink,
+    Light,
+    Standing,
+)
 from .reporting import (
     Entry,
     Evidence,
@@ -29,6 +37,7 @@ __all__ = [
     "Assessment",
     "Bulletin",
     "BulletinKind",
+    "DisplayLink",
     "Cadence",
     "Campaign",
     "CampaignStatus",

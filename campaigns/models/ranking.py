@@ -146,3 +146,25 @@ class AdjustmentItem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.unit} {self.points:+} {self.reason}"
+
+
+class DisplayLink(models.Model):
+    """大屏链接: a read-only link for the meeting-room screen; shows the board, nothing else."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="display_links")
+    token = models.CharField(max_length=64, unique=True)
+    label = models.CharField(_("用途"), max_length=100)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    last_seen_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("大屏链接")
+        verbose_name_plural = _("大屏链接")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.label

@@ -7,6 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from django import template
+from django.utils.html import format_html
 
 register = template.Library()
 
@@ -49,3 +50,30 @@ def measure(value: Any, unit: str) -> str:
     if not text or not unit:
         return text
     return f"{text}{unit}" if unit in ("%", "‰") else f"{text} {unit}"
+
+
+@register.filter
+def sparkline(values: list[float | None], size: str = "96x24") -> str:
+    """An inline SVG line of the months so far (scores 0-100); missing months are skipped."""
+    width, height = (int(part) for part in size.split("x"))
+    points = list(values or [])
+    if sum(v is not None for v in points) < 2:
+        return ""
+    step = width / max(len(points) - 1, 1)
+    coords = " ".join(
+        f"{i * step:.1f},{height - 2 - (float(v) / 100) * (height - 4):.1f}"
+        for i, v in enumerate(points)
+        if v is not None
+    )
+    label = "、".join("—" if v is None else f"{v:.0f}" for v in points)
+    return format_html(
+        '<svg class="app-spark" width="{}" height="{}" viewBox="0 0 {} {}" role="img" '
+        'aria-label="各月得分：{}"><polyline fill="none" stroke="currentColor" '
+        'stroke-width="1.5" points="{}"/></svg>',
+        width,
+        height,
+        width,
+        height,
+        label,
+        coords,
+    )

@@ -1,0 +1,146 @@
+"""The role dashboards on the home pages: each answers its role's first question at a glance.
+
+Leaders and the office: how do the contests stand (the board's figures, the bulletin's).
+Sections: what waits for review, who is late, who is red, what units say is in the way.
+Townships and institutions: what is due and when, what came back and why, where they stand.
+Each panel is built in a fixed number of queries, whatever the number of units.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Q
+from django.utils import timezone
+
+from org.access import units_visible_to
+from org.models import Role, User
+
+from .models import (
+    CampaignStatus,
+    Light,
+    PeriodStatus,
+    Report,
+    ReportStatus,
+    Standing,
+)
+from .selectors.boards import board_for
+from .selectors.plan import campaigns_visible_to
+from .selectors.ranking import bulletins_visible_to
+from .selectors.reporting import open_periods_for, review_queue
+
+OPEN_STATES = (ReportStatus.DRAFT, ReportStatus.RETURNED)
+
+
+def board_summary(user: User) -> dict[str, Any]:
+    """The newest published plan's board, top three of each contest, and the latest bulletins."""
+    campaign = (
+        campaigns_visible_to(user)
+        .filter(status=CampaignStatus.PUBLISHED)
+        .order_by("-year", "-published_at")
+        .first()
+    )
+    board = board_for(campaign) if campaign else None
+    return {
+        "campaign": campaign,
+        "board": board,
+        "bulletins": list(bulletins_visible_to(user).order_by("-issued_on", "-id")[:3]),
+    }
+
+
+def section_desk(user: User) -> dict[str, Any]:
+    """Reports to review, late units, red lights and the problems units wrote, on my tasks."""
+    mine = Q(task__responsible_units__in=user.scope.filter(kind="section"))
+    queue = list(review_queue(user)[:8])
+    open_reports = Report.objects.filter(
+        mine,
+        period__status=PeriodStatus.OPEN,
+        status__in=OPEN_STATES,
+        period__due__lt=timezone.localdate(),
+    ).select_related("unit", "task", "period")
+    latest = (
+        Standing.objects.filter(mine, light=Light.RED)
+        .select_related("unit", "task", "period")
+        .order_by("-period__starts", "task__order", "unit__path")
+    )
+    red = [s for s in latest if s.period_id == latest[0].period_id] if latest else []
+    problems = list(
+        Report.objects.filter(mine, status__in=(ReportStatus.SUBMITTED, ReportStatus.ACCEPTED))
+        .exclude(problems="")
+        .exclude(problems__in=("无", "暂无"))
+        .select_related("unit", "task", "period")
+        .order_by("-period__starts", "task__order", "unit__path")[:8]
+    )
+    return {
+        "queue": queue,
+        "queue_count": review_queue(user).count(),
+        "late": list(open_reports.distinct()[:20]),
+        "red": red[:12],
+        "problems": problems,
+    }
+
+
+def unit_desk(user: User) -> dict[str, Any]:
+    """What is due and when, what was returned and why, and where my units stand."""
+    groups = open_periods_for(user)
+    today = timezone.localdate()
+    for group in groups:
+        reports = group["reports"]
+        group["todo"] = sum(r.status in OPEN_STATES for r in reports)
+        group["days_left"] = (group["period"].due - today).days
+    returned = list(
+        Report.objects.filter(unit__in=units_visible_to(user), status=ReportStatus.RETURNED)
+        .select_related("task", "period")
+        .order_by("period__due")
+    )
+    standings = list(
+        Standing.objects.filter(unit__in=units_visible_to(user))
+        .select_related("task", "unit", "period")
+        .order_by("-period__starts", "task__order")
+    )
+    latest_period = standings[0].period_id if standings else None
+    mine = [s for s in standings if s.period_id == latest_period]
+    sizes: dict[int, int] = {}
+    if mine:
+        for task_id in Standing.objects.filter(period_id=latest_period).values_list(
+            "task_id", flat=True
+        ):
+            sizes[task_id] = sizes.get(task_id, 0) + 1
+    return {
+        "groups": groups,
+        "returned": returned,
+        "standings": [{"standing": s, "of": sizes.get(s.task_id, 0)} for s in mine],
+        "period": mine[0].period if mine else None,
+    }
+
+
+def register_panels() -> None:
+    from org.home import Panel, register
+
+    register(
+        Panel(
+            "campaigns.board",
+            (Role.LEADER, Role.OFFICE),
+            "campaigns/dash_board.html",
+            board_summary,
+            order=5,
+        )
+    )
+    register(
+        Panel(
+            "campaigns.section",
+            (Role.SECTION,),
+            "campaigns/dash_section.html",
+            section_desk,
+            order=5,
+        )
+    )
+    register(
+        Panel(
+            "campaigns.unit",
+            (Role.TOWNSHIP, Role.INSTITUTION),
+            "campaigns/dash_unit.html",
+            unit_desk,
+            order=5,
+        )
+    )

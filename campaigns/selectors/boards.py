@@ -1,0 +1,129 @@
+"""擂台榜: the contests' rankings, lights, changes and the months so far, from the standings.
+
+The board reads the same `Standing` rows the bulletin was made from, so its figures are the
+bulletin's. Every board is built from three queries whatever the number of units or months.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import QuerySet
+
+from ..models import Campaign, Period, PeriodStatus, Report, Standing, TaskKind
+
+
+@dataclass
+class BoardRow:
+    unit_id: int
+    unit: str
+    rank: int | None
+    rank_change: int | None
+    score: float
+    completion: float
+    expected: float
+    light: str
+    reported: bool
+    report_id: int | None
+    trend: list[float | None] = field(default_factory=list)
+    details: list[dict[str, Any]] = field(default_factory=list)
+
+
+@dataclass
+class BoardTask:
+    task_id: int
+    title: str
+    kind: str
+    rows: list[BoardRow] = field(default_factory=list)
+
+    @property
+    def red_count(self) -> int:
+        return sum(row.light == "red" for row in self.rows)
+
+    @property
+    def blank_cells(self) -> range:
+        """Empty cells that keep a top-three row square when fewer than three compete."""
+        return range(max(0, 3 - len(self.rows)))
+
+
+@dataclass
+class Board:
+    campaign: Campaign
+    period: Period | None
+    periods: list[Period]
+    months: list[str]
+    contests: list[BoardTask]
+    pushes: list[BoardTask]
+
+    @property
+    def lights(self) -> dict[str, int]:
+        counts = {"green": 0, "yellow": 0, "red": 0}
+        for task in self.contests + self.pushes:
+            for row in task.rows:
+                counts[row.light] += 1
+        return counts
+
+
+def dispatched_periods(campaign: Campaign) -> QuerySet[Period]:
+    return Period.objects.filter(campaign=campaign, status=PeriodStatus.DISPATCHED).order_by(
+        "starts"
+    )
+
+
+def board_for(campaign: Campaign, period: Period | None = None, units: Any = None) -> Board:
+    """The board of `period` (the latest dispatched one by default), optionally only some units."""
+    periods = list(dispatched_periods(campaign))
+    if period is None and periods:
+        period = periods[-1]
+    if period is None:
+        return Board(campaign, None, periods, [], [], [])
+    shown = [p for p in periods if p.starts <= period.starts]
+    standings = Standing.objects.filter(period__in=shown).select_related("task", "unit")
+    if units is not None:
+        standings = standings.filter(unit__in=units)
+    reports = {
+        (r["task_id"], r["unit_id"]): r["pk"]
+        for r in Report.objects.filter(period=period).values("pk", "task_id", "unit_id")
+    }
+    index = {p.pk: i for i, p in enumerate(shown)}
+    tasks: dict[int, BoardTask] = {}
+    rows: dict[tuple[int, int], BoardRow] = {}
+    trends: dict[tuple[int, int], list[float | None]] = {}
+    for standing in sorted(standings, key=lambda s: (s.task.order, s.task_id)):
+        key = (standing.task_id, standing.unit_id)
+        trend = trends.setdefault(key, [None] * len(shown))
+        trend[index[standing.period_id]] = float(standing.score)
+        if standing.period_id != period.pk:
+            continue
+        task = tasks.setdefault(
+            standing.task_id, BoardTask(standing.task_id, standing.task.title, standing.task.kind)
+        )
+        row = BoardRow(
+            unit_id=standing.unit_id,
+            unit=standing.unit.name,
+            rank=standing.rank,
+            rank_change=standing.rank_change,
+            score=float(standing.score),
+            completion=float(standing.completion),
+            expected=float(standing.expected),
+            light=standing.light,
+            reported=standing.reported,
+            report_id=reports.get(key),
+            details=standing.details,
+        )
+        rows[key] = row
+        task.rows.append(row)
+    for key, row in rows.items():
+        row.trend = trends[key]
+    for task in tasks.values():
+        task.rows.sort(key=lambda r: (r.rank or 999, -r.score, r.unit))
+    ordered = list(tasks.values())
+    return Board(
+        campaign=campaign,
+        period=period,
+        periods=periods,
+        months=[p.label for p in shown],
+        contests=[t for t in ordered if t.kind == TaskKind.CONTEST],
+        pushes=[t for t in ordered if t.kind != TaskKind.CONTEST],
+    )
