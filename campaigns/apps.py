@@ -11,9 +11,17 @@ class CampaignsConfig(AppConfig):
 
         register(NavItem("工作方案", "campaigns:campaign_list", ALL_ROLES, order=20))
         register(NavItem("月报", "campaigns:my_reports", ALL_ROLES, order=10))
-        register(NavItem("通报", "campaigns:bulletin_list", ALL_ROLES, order=30))
         register(
-            NavItem("擂台榜", "campaigns:boards", (Role.LEADER, Role.OFFICE, Role.SECTION), order=5)
+            NavItem("通报", "campaigns:bulletin_list", ALL_ROLES, order=30, also=("/bulletins/",))
+        )
+        register(
+            NavItem(
+                "擂台榜",
+                "campaigns:boards",
+                (Role.LEADER, Role.OFFICE, Role.SECTION),
+                order=5,
+                also=("/board/", "/screens/"),
+            )
         )
 
         from . import dashboards, home

@@ -3,15 +3,18 @@ would before publishing it: indicators, targets, participants and milestones."""
 
 from __future__ import annotations
 
+import random
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from django.utils import timezone
+
 from org.models import Unit, UnitKind, User
 
-from .models import Campaign, IndicatorKind, IndicatorSource, Task
+from .models import Campaign, IndicatorKind, IndicatorSource, Report, ReportStatus, Task
 from .services import plan as services
 from .services.importing import campaign_import
 
@@ -226,3 +229,76 @@ def seed_plan() -> int:
             created += _set_project_targets(task)
     services.campaign_publish(campaign=campaign, user=office)
     return created
+
+
+# The months the demo has run: April to June 2020, each filled, submitted and dispatched.
+DEMO_MONTHS = [date(2020, 4, 15), date(2020, 5, 15), date(2020, 6, 15)]
+PROGRESS = [
+    "入户宣传，逐户摸底",
+    "召开专题推进会，明确时间表",
+    "对照标准逐项整改",
+    "现场督导，查漏补缺",
+]
+PROBLEMS = [
+    "部分群众认识不到位，推进较慢",
+    "资金到位晚，设施建设进度受影响",
+    "专职人员少，台账更新不及时",
+    "无",
+]
+PLANS = ["下月完成剩余任务的 50%", "加大督导力度，确保按时序推进", "与相关科室对接，解决场地问题"]
+
+
+def _fill_month(period: Any, rng: random.Random, pace: dict[int, float], month_index: int) -> None:
+    """Type in a month of reports as the units would: some ahead, some behind, some late."""
+    office = User.objects.get(username="office")
+    reports = Report.objects.filter(period=period).select_related("task", "unit")
+    for report in reports.prefetch_related("entries__indicator"):
+        speed = pace.setdefault(report.unit_id, rng.choice([0.15, 0.3, 0.5, 0.8, 1.0, 1.3, 1.6]))
+        if speed < 0.2 and rng.random() < 0.5:
+            continue  # the slowest leave some reports unsubmitted: red, "未报送"
+        # About a ninth of the year's work a month at speed 1: on schedule by the time rule.
+        share = min(1.0, speed * (month_index + 1) * 0.12)
+        for entry in report.entries.all():
+            if entry.computed:
+                continue
+            indicator = entry.indicator
+            if indicator.kind == IndicatorKind.RATE:
+                target = float(indicator.default_target or 100)
+                denominator = rng.randint(12, 40)
+                entry.denominator = Decimal(denominator)
+                entry.numerator = Decimal(
+                    min(denominator, round(denominator * target / 100 * share))
+                )
+            elif indicator.kind == IndicatorKind.MILESTONE:
+                entry.stage = max(
+                    1, min(len(indicator.stages), round(len(indicator.stages) * share))
+                )
+            else:
+                target = float(indicator.default_target or 10)
+                entry.value = Decimal(round(target * share, 1))
+            entry.save()
+        report.progress = rng.choice(PROGRESS)
+        report.problems = rng.choice(PROBLEMS)
+        report.plans = rng.choice(PLANS)
+        report.status = ReportStatus.SUBMITTED
+        report.late = rng.random() < 0.1
+        report.submitted_at = timezone.make_aware(datetime.combine(period.due, datetime.min.time()))
+        report.updated_by = office
+        report.save()
+
+
+def seed_months() -> int:
+    """Open, fill and dispatch the demo months once; return how many bulletins were issued."""
+    from campaigns.services.dispatch import period_dispatch
+    from campaigns.services.reporting import period_open
+
+    campaign = Campaign.objects.get(doc_number=DOC_NUMBER)
+    if campaign.bulletins.exists():
+        return 0
+    rng = random.Random(2020)
+    pace: dict[int, float] = {}
+    for index, day in enumerate(DEMO_MONTHS):
+        period = period_open(campaign=campaign, day=day)
+        _fill_month(period, rng, pace, index)
+        period_dispatch(period=period, today=period.dispatch_on)
+    return len(DEMO_MONTHS)

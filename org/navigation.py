@@ -16,6 +16,7 @@ class NavItem:
     url_name: str
     roles: tuple[str, ...]
     order: int = 100
+    also: tuple[str, ...] = ()  # other path fragments that belong to this entry ("/board/")
 
 
 _items: list[NavItem] = []
@@ -29,8 +30,16 @@ def register(item: NavItem) -> None:
 def items_for(role: str | None, current_path: str) -> list[dict[str, object]]:
     visible = sorted((i for i in _items if role in i.roles), key=lambda i: (i.order, i.label))
     urls = [reverse(item.url_name) for item in visible]
-    # The longest matching prefix wins: /plans/reports/ is 月报, not 工作方案 (/plans/).
-    matches = [u for u in urls if (current_path == u if u == "/" else current_path.startswith(u))]
+    claimed = [
+        u
+        for item, u in zip(visible, urls, strict=True)
+        if any(f in current_path for f in item.also)
+    ]
+    # An entry that claims the path wins; else the longest matching prefix (/plans/reports/ is
+    # 月报, not 工作方案 at /plans/).
+    matches = claimed or [
+        u for u in urls if (current_path == u if u == "/" else current_path.startswith(u))
+    ]
     active = max(matches, key=len) if matches else None
     return [
         {"label": item.label, "url": url, "active": url == active}

@@ -10,7 +10,7 @@
       animation: false,
       grid: { left: 8, right: 40, top: 8, bottom: 8, containLabel: true },
       xAxis: { type: "value", max: 100, axisLabel: { fontSize: 11 } },
-      yAxis: { type: "category", inverse: true, data: data.units, axisLabel: { fontSize: 12 } },
+      yAxis: { type: "category", inverse: true, data: data.units, axisLabel: { fontSize: 12, interval: 0 } },
       series: [{
         type: "bar", barMaxWidth: 16,
         data: data.scores.map(function (v, i) { return { value: v, itemStyle: { color: colours[data.lights[i]] } }; }),

@@ -12,7 +12,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
-from campaigns.demo import seed_plan
+from campaigns.demo import seed_months, seed_plan
 from eldercare.demo import seed_records as seed_eldercare
 from org.demo import seed_org
 from relief.demo import seed_records as seed_relief
@@ -34,5 +34,5 @@ class Command(BaseCommand):
             self.stdout.write("数据库里已有单位，未载入演示数据。")
             return
         with transaction.atomic():
-            created = seed_org() + seed_relief() + seed_eldercare() + seed_plan()
+            created = seed_org() + seed_relief() + seed_eldercare() + seed_plan() + seed_months()
         self.stdout.write(self.style.SUCCESS(f"演示数据已就绪：新建 {created} 条记录。"))
