@@ -106,7 +106,26 @@ def unit_desk(user: User) -> dict[str, Any]:
             "task_id", flat=True
         ):
             sizes[task_id] = sizes.get(task_id, 0) + 1
+    # Trend lines: each of my (unit, task) pairs' scores over the months dispatched so far.
+    periods = {s.period_id: s.period for s in standings}
+    order = sorted(periods, key=lambda pk: periods[pk].starts)
+    several_units = len({s.unit_id for s in standings}) > 1
+    series: dict[tuple[int, int], dict[str, Any]] = {}
+    for s in standings:
+        line = series.setdefault(
+            (s.unit_id, s.task_id),
+            {"name": f"{s.unit.name}·{s.task.title}" if several_units else s.task.title, "by": {}},
+        )
+        line["by"][s.period_id] = float(s.score)
+    trend = {
+        "months": [periods[pk].label for pk in order],
+        "series": [
+            {"name": line["name"], "data": [line["by"].get(pk) for pk in order]}
+            for line in series.values()
+        ],
+    }
     return {
+        "trend": trend if len(order) > 1 else None,
         "groups": groups,
         "returned": returned,
         "standings": [{"standing": s, "of": sizes.get(s.task_id, 0)} for s in mine],

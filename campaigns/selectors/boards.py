@@ -6,6 +6,7 @@ bulletin's. Every board is built from three queries whatever the number of units
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -36,6 +37,20 @@ class BoardTask:
     title: str
     kind: str
     rows: list[BoardRow] = field(default_factory=list)
+
+    @property
+    def chart_json(self) -> str:
+        """The data of the task's chart: ranking bars, or done against time for a push."""
+        return json.dumps(
+            {
+                "units": [r.unit for r in self.rows],
+                "scores": [round(r.score, 1) for r in self.rows],
+                "lights": [r.light for r in self.rows],
+                "done": [round(r.completion, 1) for r in self.rows],
+                "expected": [round(r.expected, 1) for r in self.rows],
+            },
+            ensure_ascii=False,
+        )
 
     @property
     def red_count(self) -> int:

@@ -20,4 +20,38 @@
     });
     window.addEventListener("resize", function () { chart.resize(); });
   });
+
+  /* Trend lines: scores by month (a township's own contests). */
+  document.querySelectorAll(".app-trend[data-source]").forEach(function (box) {
+    var data = JSON.parse(document.getElementById(box.dataset.source).textContent);
+    var chart = echarts.init(box, null, { renderer: "svg" });
+    chart.setOption({
+      animation: false,
+      grid: { left: 8, right: 16, top: 36, bottom: 8, containLabel: true },
+      legend: { type: "scroll", top: 0, textStyle: { fontSize: 11 } },
+      xAxis: { type: "category", data: data.months, axisLabel: { fontSize: 11 } },
+      yAxis: { type: "value", min: 0, max: 100, axisLabel: { fontSize: 11 } },
+      tooltip: { trigger: "axis" },
+      series: data.series.map(function (s) { return { name: s.name, type: "line", data: s.data, connectNulls: false, symbolSize: 6 }; })
+    });
+    window.addEventListener("resize", function () { chart.resize(); });
+  });
+  /* Completion against time: a push's units, done versus the share of time gone. */
+  document.querySelectorAll(".app-progress[data-chart]").forEach(function (box) {
+    var data = JSON.parse(box.dataset.chart);
+    var chart = echarts.init(box, null, { renderer: "svg" });
+    chart.setOption({
+      animation: false,
+      grid: { left: 8, right: 24, top: 28, bottom: 8, containLabel: true },
+      legend: { top: 0, data: ["完成进度", "时间进度"], textStyle: { fontSize: 11 } },
+      xAxis: { type: "value", max: 100, axisLabel: { fontSize: 11, formatter: "{value}%" } },
+      yAxis: { type: "category", inverse: true, data: data.units, axisLabel: { fontSize: 12, interval: 0 } },
+      tooltip: { trigger: "axis", axisPointer: { type: "shadow" } },
+      series: [
+        { name: "完成进度", type: "bar", barMaxWidth: 12, data: data.done, itemStyle: { color: "#206bc4" } },
+        { name: "时间进度", type: "bar", barMaxWidth: 12, data: data.expected, itemStyle: { color: "#adb5bd" } }
+      ]
+    });
+    window.addEventListener("resize", function () { chart.resize(); });
+  });
 })();
