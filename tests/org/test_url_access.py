@@ -37,6 +37,10 @@ def target_for(
     pattern = dict(ALL_URLS)[name]
     if "pk" not in pattern.pattern.converters:
         return {}
+    if name in ("campaigns:report_template", "campaigns:report_upload"):
+        return {"pk": plan.period.pk, "unit_pk": tree.township_a.pk}
+    if name == "campaigns:reports_bulk_upload":
+        return {"pk": plan.period.pk}
     if name.startswith("campaigns:report_") or name == "campaigns:evidence_upload":
         return {"pk": plan.report_a.pk}
     if name.startswith("campaigns:evidence_"):

@@ -1,0 +1,226 @@
+"""Checking an uploaded report template whole, then saving it all or not at all.
+
+1. Refuse by content what is not a plain .xlsx: random bytes, an old .xls, a workbook with
+   macros, a file too large or a zip that expands too far.
+2. Read the signature: a file this site did not make, or made for another unit, period or layout
+   version, is refused.
+3. Read every input cell and collect every problem (formula, text in a number cell, negative,
+   numerator above denominator, unknown stage, and on submit anything required left empty), each
+   naming its sheet and cell.
+4. Only when there is none, save every report of the file in one transaction.
+"""
+
+from __future__ import annotations
+
+import warnings
+import zipfile
+from dataclasses import dataclass
+from io import BytesIO
+from typing import Any
+
+from django.core import signing
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from openpyxl import load_workbook
+
+from org.models import Unit, User
+
+from ..models import Period, Report
+from ..services.reporting import ReportConflict, report_lock_reason, report_save
+from .access import may_upload
+from .problems import Problem, Refused, refuse
+from .reader import REDOWNLOAD, FormReader, ReportInput, read_form
+from .signature import FORM_SHEET, SIGNATURE_SHEET, OldTemplate, Signature
+
+MAX_BYTES = 5 * 1024 * 1024
+MAX_MEMBERS = 300  # a template has about 15 parts
+MAX_EXPANDED = 60 * 1024 * 1024
+OLE_HEADER = bytes.fromhex("D0CF11E0A1B11AE1")
+
+__all__ = ["MAX_BYTES", "Problem", "Refused", "upload_apply", "upload_check", "upload_save"]
+
+
+@dataclass
+class Checked:
+    """A file that passed every check: what it fills, ready to save."""
+
+    signature: Signature
+    period: Period
+    unit: Unit
+    reports: list[ReportInput]
+
+
+def open_workbook(data: bytes) -> Any:
+    """The workbook in read-only mode, or Refused when the bytes are not a plain .xlsx."""
+    if len(data) > MAX_BYTES:
+        raise refuse(f"文件超过 {MAX_BYTES // 1024 // 1024} MB，请只上传系统下载的填报模板")
+    if data.startswith(OLE_HEADER):
+        raise refuse(
+            "这是旧版 Excel（.xls）文件或加了打开密码的文件，请去掉密码后“另存为”Excel 工作簿（.xlsx）再上传"
+        )
+    not_workbook = "这不是 Excel 工作簿（.xlsx）文件，请上传系统下载的填报模板"
+    try:
+        archive = zipfile.ZipFile(BytesIO(data))
+        members = archive.infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError, EOFError):
+        raise refuse(not_workbook) from None
+    names = {member.filename.lower() for member in members}
+    if any(name.endswith("vbaproject.bin") for name in names):
+        raise refuse("文件含有宏，系统不接收带宏的文件，请在 Excel 中“另存为”Excel 工作簿（.xlsx）")
+    if "xl/workbook.xml" not in names or "[content_types].xml" not in names:
+        raise refuse(not_workbook)
+    if len(members) > MAX_MEMBERS or sum(m.file_size for m in members) > MAX_EXPANDED:
+        raise refuse("文件内容过大，不是系统下载的填报模板，请重新下载后填写")
+    if b"macroEnabled" in archive.read("[Content_Types].xml")[:65536]:
+        raise refuse("文件含有宏，系统不接收带宏的文件，请在 Excel 中“另存为”Excel 工作簿（.xlsx）")
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # openpyxl warns about extensions it drops
+            return load_workbook(
+                BytesIO(data), read_only=True, keep_vba=False, data_only=False, keep_links=False
+            )
+    except Exception:  # openpyxl raises many kinds for a damaged file
+        raise refuse("文件已损坏，打不开，请用 Excel 打开检查后另存为 .xlsx 再上传") from None
+
+
+def read_signature(workbook: Any) -> Signature:
+    message = f"不是本系统下载的填报模板，{REDOWNLOAD}"
+    if SIGNATURE_SHEET not in workbook.sheetnames:
+        raise refuse(message)
+    if FORM_SHEET not in workbook.sheetnames:
+        raise refuse(f"找不到“{FORM_SHEET}”工作表（工作表的名称不能改动），{REDOWNLOAD}")
+    parts = []
+    for (value,) in workbook[SIGNATURE_SHEET].iter_rows(
+        min_row=1, max_row=50, max_col=1, values_only=True
+    ):
+        if not isinstance(value, str) or not value:
+            break
+        parts.append(value)
+    try:
+        return Signature.loads("".join(parts))
+    except OldTemplate:
+        raise refuse(f"模板格式已更新，这是旧版模板，{REDOWNLOAD}") from None
+    except (signing.BadSignature, ValueError, KeyError, TypeError, AttributeError):
+        raise refuse(message) from None
+
+
+def resolve_target(
+    signature: Signature, *, period: Period | None, unit: Unit | None
+) -> tuple[Period, Unit]:
+    """The period and unit the file is for, checked against those it is uploaded to."""
+    problems = []
+    if unit is not None and signature.unit != unit.pk:
+        problems.append(
+            f"这是“{signature.unit_name}”的模板，不能上传给“{unit.name}”，请下载本单位的模板"
+        )
+    if period is not None and signature.period != period.pk:
+        other = "另一个工作方案" if signature.campaign != period.campaign_id else ""
+        problems.append(
+            f"这是{other} {signature.period_label} 的模板，本期是 {period.label}，请下载本期的模板"
+        )
+    if problems:
+        raise Refused([Problem(p) for p in problems])
+    found_period = period or (
+        Period.objects.select_related("campaign__bureau")
+        .filter(pk=signature.period, campaign_id=signature.campaign)
+        .first()
+    )
+    found_unit = unit or Unit.objects.filter(pk=signature.unit).first()
+    if found_period is None or found_unit is None:
+        raise refuse(f"模板对应的调度期或单位已不存在，{REDOWNLOAD}")
+    return found_period, found_unit
+
+
+def _read_reports(
+    workbook: Any, signature: Signature, period: Period, unit: Unit, *, user: User, submit: bool
+) -> list[ReportInput]:
+    if not may_upload(user, unit):
+        raise refuse(f"这是“{unit.name}”的模板，您不能为这个单位上传月报")
+    try:
+        cells = read_form(workbook, signature)
+    except Exception:  # a damaged sheet part shows only when its rows are read
+        raise refuse("文件已损坏，打不开，请用 Excel 打开检查后另存为 .xlsx 再上传") from None
+    reader = FormReader(signature, period, unit, submit)
+    inputs = reader.read(cells)
+    if reader.problems:
+        raise Refused(reader.problems)
+    if not inputs:
+        reports = Report.objects.filter(period=period, unit=unit).select_related("period__campaign")
+        reasons = sorted({reason for r in reports if (reason := report_lock_reason(r))})
+        why = "；".join(reasons) if reasons else f"下载之后已重新开放，{REDOWNLOAD}"
+        raise refuse(f"这份模板里没有可以修改的月报：{why}")
+    return inputs
+
+
+def upload_check(
+    data: bytes,
+    *,
+    user: User,
+    submit: bool,
+    period: Period | None = None,
+    unit: Unit | None = None,
+) -> Checked:
+    """Check the whole file; Refused (with every problem) unless all of it can be saved.
+
+    `period` and `unit` are those the file is uploaded to; left out, they are read from the
+    file's signature (the office's bulk upload, the command) and the user must act for the unit.
+    """
+    workbook = open_workbook(data)
+    try:
+        signature = read_signature(workbook)
+        found_period, found_unit = resolve_target(signature, period=period, unit=unit)
+        try:
+            inputs = _read_reports(
+                workbook, signature, found_period, found_unit, user=user, submit=submit
+            )
+        except Refused as refused:
+            refused.unit = found_unit.name
+            raise
+    finally:
+        workbook.close()
+    return Checked(signature, found_period, found_unit, inputs)
+
+
+def upload_save(checked: Checked, *, user: User, submit: bool) -> int:
+    """Save every report of a checked file in one transaction; Refused and nothing saved if any
+    report cannot be (someone saved it meanwhile, or the period closed)."""
+    problems: list[Problem] = []
+    with transaction.atomic():
+        for item in checked.reports:
+            ref = checked.signature.titles.get(item.report.pk, "")
+            label = item.report.task.title
+            version = Report.objects.values_list("version", flat=True).get(pk=item.report.pk)
+            try:
+                report_save(
+                    report=item.report,
+                    user=user,
+                    version=version,
+                    entries=item.entries,
+                    texts=item.texts,
+                    submit=submit,
+                )
+            except ReportConflict:
+                problems.append(
+                    Problem("这份月报刚被他人修改，请稍后重新上传", FORM_SHEET, ref, label)
+                )
+            except ValidationError as error:
+                problems += [Problem(m, FORM_SHEET, ref, label) for m in error.messages]
+        if problems:
+            transaction.set_rollback(True)
+    if problems:
+        raise Refused(problems)
+    return len(checked.reports)
+
+
+def upload_apply(
+    data: bytes,
+    *,
+    user: User,
+    submit: bool,
+    period: Period | None = None,
+    unit: Unit | None = None,
+) -> Checked:
+    """Check a file and, if it is right, save it; Refused with every problem otherwise."""
+    checked = upload_check(data, user=user, submit=submit, period=period, unit=unit)
+    upload_save(checked, user=user, submit=submit)
+    return checked
