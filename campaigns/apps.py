@@ -10,7 +10,15 @@ class CampaignsConfig(AppConfig):
         from org.navigation import ALL_ROLES, NavItem, register
 
         register(NavItem("工作方案", "campaigns:campaign_list", ALL_ROLES, order=20))
-        register(NavItem("月报", "campaigns:my_reports", ALL_ROLES, order=10))
+        register(
+            NavItem(
+                "月报",
+                "campaigns:my_reports",
+                ALL_ROLES,
+                order=10,
+                also=("/plans/periods/", "/plans/reports/", "/plans/evidence/"),
+            )
+        )
         register(
             NavItem("通报", "campaigns:bulletin_list", ALL_ROLES, order=30, also=("/bulletins/",))
         )

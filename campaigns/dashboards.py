@@ -101,7 +101,7 @@ def unit_desk(user: User) -> dict[str, Any]:
     latest_period = standings[0].period_id if standings else None
     mine = [s for s in standings if s.period_id == latest_period]
     sizes: dict[int, int] = {}
-    if mine:
+    if latest_period is not None:
         for task_id in Standing.objects.filter(period_id=latest_period).values_list(
             "task_id", flat=True
         ):

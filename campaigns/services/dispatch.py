@@ -134,14 +134,14 @@ def bulletin_content(period: Period) -> dict[str, Any]:
         for s in standings
         if s.light == Light.RED
     ]
-    risers = sorted(
-        (
-            {"unit": s.unit.name, "task": s.task.title, "change": s.rank_change, "rank": s.rank}
-            for s in standings
-            if s.rank_change and s.rank_change > 0
-        ),
-        key=lambda r: (-r["change"], r["rank"]),
+    rising = sorted(
+        (s for s in standings if s.rank_change and s.rank_change > 0),
+        key=lambda s: (-(s.rank_change or 0), s.rank or 0),
     )[:5]
+    risers = [
+        {"unit": s.unit.name, "task": s.task.title, "change": s.rank_change, "rank": s.rank}
+        for s in rising
+    ]
     problems = [
         {"unit": r.unit.name, "task": r.task.title, "text": r.problems.strip()}
         for r in sorted(reports, key=lambda r: (r.task.order, r.unit.path))
