@@ -60,6 +60,8 @@ class Signature:
     cells: dict[str, CellTarget] = field(default_factory=dict)
     # The row of each report's title in the form sheet, to name the place of a report's problem.
     titles: dict[int, str] = field(default_factory=dict)
+    # Each report's version when the file was made: an upload over a later web edit is refused.
+    versions: dict[int, int] = field(default_factory=dict)
     version: str = TEMPLATE_VERSION
 
     def dumps(self) -> str:
@@ -73,6 +75,7 @@ class Signature:
             "unit_name": self.unit_name,
             "cells": {ref: [t.report, t.entry, t.field] for ref, t in self.cells.items()},
             "titles": {str(report): ref for report, ref in self.titles.items()},
+            "versions": {str(report): v for report, v in self.versions.items()},
         }
         return signing.dumps(payload, salt=SALT, compress=True)
 
@@ -100,6 +103,7 @@ class Signature:
             unit_name=str(payload["unit_name"]),
             cells=cells,
             titles={int(k): str(v) for k, v in dict(payload.get("titles", {})).items()},
+            versions={int(k): int(v) for k, v in dict(payload.get("versions", {})).items()},
         )
 
 

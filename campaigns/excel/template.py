@@ -214,6 +214,7 @@ class TemplateBuilder:
         cell.alignment = Alignment(vertical="center", wrap_text=True)
         self.form.row_dimensions[self.row].height = 22
         if not lock:
+            self.signature.versions[report.pk] = report.version
             self.signature.titles[report.pk] = cell.coordinate
         self.row += 1
         for row in rows:

@@ -189,7 +189,9 @@ def upload_save(checked: Checked, *, user: User, submit: bool) -> int:
         for item in checked.reports:
             ref = checked.signature.titles.get(item.report.pk, "")
             label = item.report.task.title
-            version = Report.objects.values_list("version", flat=True).get(pk=item.report.pk)
+            current = Report.objects.values_list("version", flat=True).get(pk=item.report.pk)
+            # The version the file was made from: a web edit since then is not overwritten.
+            version = checked.signature.versions.get(item.report.pk, current)
             try:
                 report_save(
                     report=item.report,
@@ -201,7 +203,13 @@ def upload_save(checked: Checked, *, user: User, submit: bool) -> int:
                 )
             except ReportConflict:
                 problems.append(
-                    Problem("这份月报刚被他人修改，请稍后重新上传", FORM_SHEET, ref, label)
+                    Problem(
+                        "下载模板之后，这份月报已在网上被修改过；为免覆盖他人填写的内容，"
+                        "请重新下载模板，把要改的内容填进新模板再上传",
+                        FORM_SHEET,
+                        ref,
+                        label,
+                    )
                 )
             except ValidationError as error:
                 problems += [Problem(m, FORM_SHEET, ref, label) for m in error.messages]

@@ -686,3 +686,24 @@ def test_it_refuses_in_bulk_a_unit_the_uploader_does_not_act_for(
     [result] = bulk_load(files=[Incoming("乙.xlsx", data)], user=township_a, submit=False)
     assert not result.ok and "不能为这个单位上传" in str(result.problems[0])
     assert snapshot() == before
+
+
+def test_it_refuses_a_file_made_before_a_web_edit(filled, plan: Plan, tree: Tree, township_a):
+    """Two people, one in the browser, one in Excel: the later upload must not erase the edit."""
+    from campaigns.services.reporting import report_save
+
+    client, workbook, _typed = filled
+    report = Report.objects.get(pk=plan.report_a.pk)
+    report_save(
+        report=report,
+        user=township_a,
+        version=report.version,
+        entries={},
+        texts={"progress": "网上刚填的进展", "problems": "", "plans": ""},
+    )
+    before = snapshot()
+    response = upload(client, plan, tree.township_a, as_bytes(workbook))
+    problems = refused(response)
+    assert "下载模板之后，这份月报已在网上被修改过" in problems
+    assert snapshot() == before
+    assert Report.objects.get(pk=report.pk).progress == "网上刚填的进展"
