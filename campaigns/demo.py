@@ -280,7 +280,11 @@ def _fill_month(period: Any, rng: random.Random, pace: dict[int, float], month_i
         report.progress = rng.choice(PROGRESS)
         report.problems = rng.choice(PROBLEMS)
         report.plans = rng.choice(PLANS)
-        report.status = ReportStatus.SUBMITTED
+        # Sections have reviewed the earlier months; a few of the last still wait in their queues.
+        last = month_index == len(DEMO_MONTHS) - 1
+        report.status = (
+            ReportStatus.SUBMITTED if last and rng.random() < 0.2 else ReportStatus.ACCEPTED
+        )
         report.late = rng.random() < 0.1
         report.submitted_at = timezone.make_aware(datetime.combine(period.due, datetime.min.time()))
         report.updated_by = office
