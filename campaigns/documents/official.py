@@ -13,8 +13,6 @@ fonts (this one) falls back to Noto CJK when it renders a preview; the file stil
 
 from __future__ import annotations
 
-import math
-import re
 from collections.abc import Sequence
 from io import BytesIO
 from typing import Any
@@ -30,6 +28,8 @@ from docx.table import Table
 from docx.text.paragraph import Paragraph
 from docx.text.run import Run
 
+from .typesetting import CELL_MARGIN_MM, column_widths, text_blocks, text_width, title_lines
+
 FONT_TITLE = "方正小标宋简体"
 FONT_BODY = "仿宋_GB2312"
 FONT_HEADING = "黑体"
@@ -44,58 +44,6 @@ SIZE_TABLE = Pt(12)  # 小4号: ranking tables with several indicators fit the t
 SIZE_SMALL_TABLE = Pt(10.5)  # 5号: the long tables of an attachment
 LINE = Pt(28.95)  # 225 mm / 22 lines
 CHAR = SIZE_BODY  # one character of body text: the unit of indents (空二字, 右空四字)
-TEXT_WIDTH_MM = 156
-CELL_MARGIN_MM = 1.5
-
-HEADING_1 = re.compile(r"^[一二三四五六七八九十]+、")
-HEADING_2 = re.compile(r"^（[一二三四五六七八九十]+）")
-HEADING_3 = re.compile(r"^\d+[.．、]")
-
-
-FULL_WIDTH_PUNCTUATION = "“”‘’—…·"
-
-
-def text_width(text: str) -> float:
-    """Width in characters of body text: Chinese is one, Latin letters and digits half."""
-    return sum(1 if ord(ch) > 0x2E80 or ch in FULL_WIDTH_PUNCTUATION else 0.5 for ch in text)
-
-
-def title_lines(title: str, per_line: float = 20) -> list[str]:
-    """Break a long title where it reads well: before an opening quote, after a closing one,
-    after 的 / 于 / 和, never inside a number; lines as even as possible (梯形 or 菱形)."""
-    if text_width(title) <= per_line:
-        return [title]
-    best: tuple[float, int] | None = None
-    for i in range(2, len(title) - 1):
-        before, after = title[i - 1], title[i]
-        good = after == "“" or before in "”的于和及与" or title.startswith(("工作", "情况"), i)
-        if not good or (before.isascii() and after.isascii()):
-            continue
-        first, second = text_width(title[:i]), text_width(title[i:])
-        if first <= per_line and second <= per_line:
-            score = abs(first - second)
-            if best is None or score < best[0]:
-                best = (score, i)
-    if best is None:
-        return [title]
-    return [title[: best[1]], title[best[1] :]]
-
-
-def text_blocks(text: str) -> list[tuple[str, str, str]]:
-    """Plain text as (kind, heading, rest) per non-blank line: kind "h1" for "一、…", "h2" for
-    "（一）…", else "p". A heading followed by text on its line ("（一）特困人员供养。本季度…")
-    is run in: the words up to the first "。" are the heading, the rest is body text."""
-    blocks = []
-    for line in (line.strip() for line in text.splitlines()):
-        if not line:
-            continue
-        kind = "h1" if HEADING_1.match(line) else "h2" if HEADING_2.match(line) else "p"
-        head, rest = line, ""
-        if kind != "p" and "。" in line[:-1]:
-            cut = line.index("。") + 1
-            head, rest = line[:cut], line[cut:]
-        blocks.append((kind, head, rest) if kind != "p" else (kind, "", line))
-    return blocks
 
 
 def set_font(
@@ -128,37 +76,6 @@ def _border(tag: str) -> Any:
     element.set(qn("w:space"), "0")
     element.set(qn("w:color"), "000000")
     return element
-
-
-def column_widths(
-    headers: Sequence[str],
-    rows: Sequence[Sequence[Any]],
-    *,
-    size_pt: float = 12,
-    total_mm: float = TEXT_WIDTH_MM,
-) -> list[float]:
-    """Fit the columns to the text block.
-
-    Each column asks for its longest cell (names and reasons up to 12 characters, headers over
-    three characters may wrap to two lines). Spare width is shared out in proportion; when the
-    asks do not fit, the long text columns give way first (down to 5 characters), numbers last.
-    """
-    char_mm = size_pt * 25.4 / 72
-    pad_mm = 2 * CELL_MARGIN_MM + 1.5
-    wants = []
-    for col, header in enumerate(headers):
-        head = text_width(str(header))
-        head = head if head <= 3 else max(math.ceil(head / 2), math.ceil(head / 4), 2)
-        cells = max((text_width(str(row[col])) for row in rows if col < len(row)), default=0)
-        wants.append(max(head, min(cells, 12.0), 1.5))
-    widths = [want * char_mm + pad_mm for want in wants]
-    excess = sum(widths) - total_mm
-    if excess > 0:
-        give = [max(want - 5, 0) * char_mm for want in wants]
-        if sum(give) > 0:
-            share = min(excess / sum(give), 1.0)
-            widths = [width - g * share for width, g in zip(widths, give, strict=True)]
-    return [width * total_mm / sum(widths) for width in widths]
 
 
 class OfficialDocument:
@@ -304,11 +221,6 @@ class OfficialDocument:
             else:
                 paragraph = self.paragraph(head, font=fonts[kind])
                 set_font(paragraph.add_run(rest), FONT_BODY)
-
-    def caption(self, text: str) -> Paragraph:
-        paragraph = self.paragraph(text, indent=False, align=WD_ALIGN_PARAGRAPH.CENTER)
-        paragraph.paragraph_format.keep_with_next = True
-        return paragraph
 
     def table(
         self,

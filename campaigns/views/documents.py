@@ -19,8 +19,8 @@ from org.access import MANAGE, has_unit_perm
 from org.models import Role, User
 
 from .. import documents
-from ..documents.official import text_blocks
 from ..documents.quarterly import contest_charts
+from ..documents.typesetting import text_blocks
 from ..models import Bulletin, BulletinKind, Campaign, CampaignStatus
 from ..selectors import plan as plan_selectors
 from ..selectors import ranking as ranking_selectors

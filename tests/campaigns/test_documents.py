@@ -16,7 +16,7 @@ from docx.shared import Pt
 from openpyxl import load_workbook
 
 from campaigns.documents import bulletin_docx, bulletin_xlsx
-from campaigns.documents.official import column_widths, text_blocks, title_lines
+from campaigns.documents.typesetting import column_widths, text_blocks, title_lines
 from campaigns.models import Bulletin, Period, Report, ReportStatus
 from campaigns.services.dispatch import period_dispatch
 from campaigns.services.reporting import period_open
