@@ -228,7 +228,8 @@ def assessment_docx(table: dict[str, Any], today: date | None = None) -> bytes:
         doc.paragraph("本年度无加分、扣分事项。")
     for item in table["items"]:
         kind = "加" if item.points > 0 else "扣"
-        doc.paragraph(f"{item.unit.name}：{kind}{abs(item.points):.2f}分。{item.reason}")
+        reason = item.reason if item.reason.endswith(("。", "！", "；")) else f"{item.reason}。"
+        doc.paragraph(f"{item.unit.name}：{kind}{abs(item.points):.2f}分。{reason}")
     doc.heading("四、有关要求")
     doc.paragraph(
         "获得优秀等次的单位要总结经验、再接再厉；考核为合格、不合格的单位要对照各月排名和存在问题，"

@@ -6,6 +6,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Sequence
+from itertools import pairwise
 from typing import Any
 
 TEXT_WIDTH_MM = 156  # GB/T 9704's text block: 156 x 225 mm
@@ -17,9 +18,15 @@ HEADING_2 = re.compile(r"^（[一二三四五六七八九十]+）")
 FULL_WIDTH_PUNCTUATION = "“”‘’—…·"
 
 
+def _full(ch: str) -> bool:
+    return ord(ch) > 0x2E80 or ch in FULL_WIDTH_PUNCTUATION
+
+
 def text_width(text: str) -> float:
-    """Width in characters of body text: Chinese is one, Latin letters and digits half."""
-    return sum(1 if ord(ch) > 0x2E80 or ch in FULL_WIDTH_PUNCTUATION else 0.5 for ch in text)
+    """Width in characters of body text: Chinese is one, Latin letters and digits half, plus a
+    quarter where the two meet (Word and LibreOffice space Chinese from digits: 升 2 位)."""
+    width = sum(1 if _full(ch) else 0.5 for ch in text)
+    return width + 0.25 * sum(_full(a) != _full(b) for a, b in pairwise(text))
 
 
 def title_lines(title: str, per_line: float = 20) -> list[str]:
@@ -69,23 +76,31 @@ def column_widths(
 ) -> list[float]:
     """Fit the columns to the text block.
 
-    Each column asks for its longest cell (names and reasons up to 12 characters, headers over
-    three characters may wrap to two lines). Spare width is shared out in proportion; when the
-    asks do not fit, the long text columns give way first (down to 5 characters), numbers last.
+    Each column asks for its longest cell (names and reasons up to 12 characters) and, at
+    least, its header wrapped to two lines. Spare width first unwraps the headers that need
+    least, then is shared out in proportion; when the asks do not fit, the long text columns
+    give way first (down to 5 characters), numbers last.
     """
     char_mm = size_pt * 25.4 / 72
     pad_mm = 2 * CELL_MARGIN_MM + 1.5
-    wants = []
+    wants, whole = [], []
     for col, header in enumerate(headers):
         head = text_width(str(header))
-        head = head if head <= 3 else max(math.ceil(head / 2), math.ceil(head / 4), 2)
-        cells = max((text_width(str(row[col])) for row in rows if col < len(row)), default=0)
-        wants.append(max(head, min(cells, 12.0), 1.5))
+        wrapped = head if head <= 3 else max(math.ceil(head / 2), math.ceil(head / 4), 2)
+        cells = min(max((text_width(str(r[col])) for r in rows if col < len(r)), default=0), 12)
+        wants.append(max(wrapped, cells, 1.5))
+        whole.append(max(min(head, 8), cells, 1.5))
     widths = [want * char_mm + pad_mm for want in wants]
-    excess = sum(widths) - total_mm
-    if excess > 0:
+    spare = total_mm - sum(widths)
+    if spare < 0:
         give = [max(want - 5, 0) * char_mm for want in wants]
         if sum(give) > 0:
-            share = min(excess / sum(give), 1.0)
+            share = min(-spare / sum(give), 1.0)
             widths = [width - g * share for width, g in zip(widths, give, strict=True)]
+    else:
+        for col in sorted(range(len(wants)), key=lambda c: whole[c] - wants[c]):
+            need = (whole[col] - wants[col]) * char_mm
+            if 0 < need <= spare:
+                widths[col] += need
+                spare -= need
     return [width * total_mm / sum(widths) for width in widths]

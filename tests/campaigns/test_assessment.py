@@ -175,8 +175,8 @@ def test_the_assessment_files_read_back_with_their_ranking(
     doc = docx_of(assessment_docx(table))
     texts = [p.text.replace("\n", "") for p in doc.paragraphs]
     assert "关于2020年度全区民政系统“打擂攻坚”工作考核结果的通报" in texts
-    assert "甲街道：加5.00分。特困供养经验被市局推广" in texts
-    assert "乙镇：扣1.50分。5月数据不实，予以纠正" in texts
+    assert "甲街道：加5.00分。特困供养经验被市局推广。" in texts
+    assert "乙镇：扣1.50分。5月数据不实，予以纠正。" in texts
     ranking = table_rows(doc.tables[0])
     assert ranking == [
         ["名次", "单位", "任务得分", "加扣分", "总分", "等次"],
