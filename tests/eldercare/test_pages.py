@@ -116,7 +116,7 @@ def test_it_keeps_photos_and_posting_to_those_allowed(
 
 def test_it_lets_the_institution_see_its_todo_at_home(tree: Tree, home, institution):
     page = client_for(institution).get(reverse("home")).content.decode()
-    assert "今天还要晒的照片" in page and "食品留样" in page
+    assert "今日“六晒”" in page and "食品留样" in page
 
 
 def test_it_takes_scores_from_the_bureau_not_from_the_institution(
