@@ -7,7 +7,7 @@ from typing import Any
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from org.access import home_bureaus
+from org.access import MANAGE, home_bureaus, units_visible_to
 from org.models import Role, User
 
 from ..models import Bulletin, CampaignStatus
@@ -20,6 +20,10 @@ def bulletins_visible_to(user: User) -> QuerySet[Bulletin]:
         return Bulletin.objects.none()
     bulletins = Bulletin.objects.filter(
         campaign__bureau__in=home_bureaus(user), campaign__status=CampaignStatus.PUBLISHED
+    )
+    # A summary the office has not published yet (its text still a draft) is the office's alone.
+    bulletins = bulletins.filter(
+        Q(published_at__isnull=False) | Q(campaign__bureau__in=units_visible_to(user, MANAGE))
     )
     if user.role not in (Role.LEADER, Role.OFFICE, Role.SECTION):
         bulletins = bulletins.filter(Q(campaign__peers_visible=True))

@@ -29,9 +29,9 @@ def _user(request: HttpRequest) -> User:
 @require_GET
 def board(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
+    campaign = plan_selectors.get_campaign_for_user(user, pk)
     if user.role not in BOARD_ROLES:
         raise PermissionDenied("擂台榜供局领导、局办公室和科室查看；本单位的名次在首页")
-    campaign = plan_selectors.get_campaign_for_user(user, pk)
     period = None
     if chosen := request.GET.get("period"):
         period = Period.objects.filter(

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from org.models import User
 
+from ..models import BulletinKind
 from ..selectors import ranking as selectors
 from ..selectors import reporting as reporting_selectors
 from ..services.dispatch import period_dispatch
@@ -29,6 +30,8 @@ def bulletin_list(request: HttpRequest) -> HttpResponse:
 @require_GET
 def bulletin_detail(request: HttpRequest, pk: int) -> HttpResponse:
     bulletin = selectors.get_bulletin_for_user(_user(request), pk)
+    if bulletin.kind == BulletinKind.QUARTERLY:
+        return redirect("campaigns:summary_detail", pk=bulletin.pk)
     return render(
         request,
         "campaigns/bulletin_detail.html",

@@ -141,3 +141,26 @@ def test_it_shows_the_bulletin_and_keeps_private_ones_in_the_bureau(
         .status_code
         == 403
     )
+
+
+def test_it_keeps_an_unpublished_summary_with_the_office(plan: Plan, tree: Tree, office, leader):
+    from campaigns.models import Bulletin, BulletinKind
+    from campaigns.selectors.ranking import bulletins_visible_to
+
+    monthly = period_dispatch(period=plan.period, today=date(2020, 5, 5))
+    draft = Bulletin.objects.create(
+        campaign=plan.published,
+        period=None,
+        kind=BulletinKind.QUARTERLY,
+        number=1,
+        title="2020年第二季度小结",
+        issued_on=date(2020, 7, 6),
+        content={},
+        fingerprint="x",
+    )
+    assert set(bulletins_visible_to(leader)) == {monthly}
+    assert set(bulletins_visible_to(office)) == {monthly, draft}
+    assert (
+        client_for(leader).get(reverse("campaigns:bulletin_detail", args=[draft.pk])).status_code
+        == 404
+    )
