@@ -15,8 +15,8 @@ from django.db import transaction
 from campaigns.demo import seed_months, seed_plan
 from eldercare.demo import seed_records as seed_eldercare
 from org.demo import seed_org
-from relief.demo import seed_records as seed_relief
 from org.models import Unit
+from relief.demo import seed_records as seed_relief
 
 
 class Command(BaseCommand):
