@@ -14,10 +14,13 @@ from __future__ import annotations
 
 import warnings
 import zipfile
+import zlib
 from dataclasses import dataclass
 from io import BytesIO
 from typing import Any
+from xml.etree.ElementTree import ParseError
 
+from defusedxml import DefusedXmlException
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -50,6 +53,11 @@ class Checked:
     reports: list[ReportInput]
 
 
+DAMAGED = "文件已损坏，打不开，请用 Excel 打开检查后另存为 .xlsx 再上传"
+# What a damaged workbook raises while openpyxl reads it lazily: refused, never a server error.
+DAMAGED_ERRORS = (zlib.error, zipfile.BadZipFile, EOFError, ParseError, DefusedXmlException)
+
+
 def open_workbook(data: bytes) -> Any:
     """The workbook in read-only mode, or Refused when the bytes are not a plain .xlsx."""
     if len(data) > MAX_BYTES:
@@ -71,7 +79,16 @@ def open_workbook(data: bytes) -> Any:
         raise refuse(not_workbook)
     if len(members) > MAX_MEMBERS or sum(m.file_size for m in members) > MAX_EXPANDED:
         raise refuse("文件内容过大，不是系统下载的填报模板，请重新下载后填写")
-    if b"macroEnabled" in archive.read("[Content_Types].xml")[:65536]:
+    try:
+        # Every member's stream and checksum, read before openpyxl sees any of it (the sizes are
+        # capped above): a damaged file is refused here rather than half-way through reading it.
+        damaged = archive.testzip()
+        content_types = archive.read("[Content_Types].xml")[:65536]
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError, KeyError):
+        raise refuse(DAMAGED) from None
+    if damaged is not None:
+        raise refuse(DAMAGED)
+    if b"macroEnabled" in content_types:
         raise refuse("文件含有宏，系统不接收带宏的文件，请在 Excel 中“另存为”Excel 工作簿（.xlsx）")
     try:
         with warnings.catch_warnings():
@@ -80,7 +97,7 @@ def open_workbook(data: bytes) -> Any:
                 BytesIO(data), read_only=True, keep_vba=False, data_only=False, keep_links=False
             )
     except Exception:  # openpyxl raises many kinds for a damaged file
-        raise refuse("文件已损坏，打不开，请用 Excel 打开检查后另存为 .xlsx 再上传") from None
+        raise refuse(DAMAGED) from None
 
 
 def read_signature(workbook: Any) -> Signature:
@@ -176,6 +193,8 @@ def upload_check(
         except Refused as refused:
             refused.unit = found_unit.name
             raise
+    except DAMAGED_ERRORS:
+        raise refuse(DAMAGED) from None
     finally:
         workbook.close()
     return Checked(signature, found_period, found_unit, inputs)
