@@ -19,14 +19,14 @@ pytestmark = pytest.mark.browser
 
 
 def open_april() -> None:
-    """The office opens April 2020 and, the demo's April long past, reopens 兰山街道's reports."""
+    """The office opens July 2020 and, the demo's July long past, reopens 兰山街道's reports."""
     from campaigns.demo import DOC_NUMBER
     from campaigns.models import Campaign, Report
     from campaigns.services.reporting import period_open, report_reopen
     from org.models import User
 
     campaign = Campaign.objects.get(doc_number=DOC_NUMBER)
-    period = period_open(campaign=campaign, day=date(2020, 4, 15))
+    period = period_open(campaign=campaign, day=date(2020, 7, 15))
     office = User.objects.get(username="office")
     until = timezone.localdate() + timedelta(days=30)
     for report in Report.objects.filter(period=period, unit__name="兰山街道"):
@@ -49,7 +49,7 @@ def test_it_lists_every_problem_of_a_broken_upload(
     menu = page.locator(".dropdown-menu.show")
     with page.expect_download() as download:
         menu.get_by_role("link", name="下载兰山街道的 Excel 模板").click()
-    assert download.value.suggested_filename == "2020年4月月报-兰山街道.xlsx"
+    assert download.value.suggested_filename == "2020年7月月报-兰山街道.xlsx"
     template = tmp_path / "template.xlsx"
     download.value.save_as(template)
 
@@ -88,7 +88,7 @@ def test_it_lists_every_problem_of_a_broken_upload(
     page.set_viewport_size(DESKTOP)
     page.get_by_label("填好的模板（.xlsx）").set_input_files(broken)
     page.get_by_role("button", name="上传", exact=True).click()
-    expect(page.get_by_text("已从 Excel 导入兰山街道2020年4月的 4 份月报")).to_be_visible()
+    expect(page.get_by_text("已从 Excel 导入兰山街道2020年7月的 4 份月报")).to_be_visible()
 
 
 def test_it_shows_the_office_a_result_per_file(
@@ -97,12 +97,12 @@ def test_it_shows_the_office_a_result_per_file(
     from campaigns.models import Period
 
     open_april()
-    period = Period.objects.get(label="2020年4月")
+    period = Period.objects.get(label="2020年7月")
     page.set_viewport_size(DESKTOP)
     log_in(page, live_server.url, "office", settings.DEMO_PASSWORD)
     page.goto(f"{live_server.url}{reverse('campaigns:period_detail', args=[period.pk])}")
     page.get_by_role("link", name="批量导入 Excel 月报").click()
-    expect(page.get_by_role("heading", name="2020年4月：批量导入 Excel 月报")).to_be_visible()
+    expect(page.get_by_role("heading", name="2020年7月：批量导入 Excel 月报")).to_be_visible()
     files = []
     for name in ("兰山街道", "柳青街道"):
         with page.expect_download() as download:
