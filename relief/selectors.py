@@ -168,30 +168,52 @@ def unvisited_this_month(user: User, *, today: date) -> QuerySet[Person]:
 
 
 def person_history(person: Person) -> list[dict[str, Any]]:
-    """The edits of a person's record, newest first, with ID numbers masked."""
+    """The edits of a person's record, newest first, in words: labels, names, masked numbers."""
     from . import idnumber
 
-    rows: list[dict[str, Any]] = []
     records = list(person.history.select_related("history_user").order_by("-history_date")[:50])
-    labels = {f.name: str(f.verbose_name) for f in Person._meta.fields}
-    for newer, older in zip(records, [*records[1:], None], strict=False):
-        changes = []
-        if older is not None:
-            for change in newer.diff_against(older).changes:
-                if change.field in ("updated_at", "created_at"):
-                    continue
-                old, new = change.old, change.new
-                if change.field == "id_number":
-                    old, new = idnumber.mask(str(old or "")), idnumber.mask(str(new or ""))
-                changes.append(
-                    {"field": labels.get(change.field, change.field), "old": old, "new": new}
-                )
+    fields = {f.name: f for f in Person._meta.fields}
+    diffs = [
+        (newer, newer.diff_against(older).changes if older is not None else [])
+        for newer, older in zip(records, [*records[1:], None], strict=False)
+    ]
+    unit_ids = {
+        value
+        for _newer, changes in diffs
+        for change in changes
+        if change.field in ("unit", "community", "institution")
+        for value in (change.old, change.new)
+        if value
+    }
+    names = dict(Unit.objects.filter(pk__in=unit_ids).values_list("pk", "name"))
+
+    def words(name: str, value: Any) -> Any:
+        if value in (None, ""):
+            return ""
+        if name == "id_number":
+            return idnumber.mask(str(value))
+        if name in ("unit", "community", "institution"):
+            return names.get(value, "")
+        choices = dict(fields[name].choices or []) if name in fields else {}
+        return choices.get(value, value)
+
+    rows: list[dict[str, Any]] = []
+    for newer, changes in diffs:
+        shown = [
+            {
+                "field": str(fields[c.field].verbose_name) if c.field in fields else c.field,
+                "old": words(c.field, c.old),
+                "new": words(c.field, c.new),
+            }
+            for c in changes
+            if c.field not in ("updated_at", "created_at", "household")
+        ]
         rows.append(
             {
                 "when": newer.history_date,
                 "user": newer.history_user,
                 "type": newer.get_history_type_display(),
-                "changes": changes,
+                "changes": shown,
             }
         )
     return rows

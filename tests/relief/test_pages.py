@@ -222,3 +222,23 @@ def test_it_lists_persons_in_a_fixed_number_of_queries(
         person(tree.township_a, community=tree.community_a2, name=f"更多{n}")
     with django_assert_max_num_queries(len(few.captured_queries)):
         client.get(reverse("relief:person_list"))
+
+
+def test_it_shows_the_history_in_words_with_the_number_masked(tree: Tree, people, township_a):
+    mine = people[0]
+    client = client_for(township_a)
+    client.post(
+        reverse("relief:person_support_edit", args=[mine.pk]),
+        {
+            "effective": "2020-06-15",
+            "status": "active",
+            "assistance": "tekun",
+            "support_mode": "concentrated",
+            "self_care": "none",
+            "institution": tree.institution_a.pk,
+        },
+    )
+    page = client.get(reverse("relief:person_detail", args=[mine.pk])).content.decode()
+    assert "供养方式：分散供养 → 集中供养" in page
+    assert "供养机构：— → 甲街道敬老院" in page
+    assert mine.id_number not in page
