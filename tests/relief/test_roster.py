@@ -265,3 +265,11 @@ def test_it_exports_only_what_the_user_sees_with_numbers_masked(tree: Tree, town
     assert "甲的人" in values and "乙的人" not in values
     assert mine.masked_id_number in values
     assert not any(mine.id_number in v or theirs.id_number in v for v in values)
+
+
+def test_it_exports_formula_like_text_as_text(tree: Tree, township_a):
+    person(tree.township_a, name="公式", relation='=HYPERLINK("http://x","点")')
+    response = client_for(township_a).get(reverse("relief:person_export"))
+    sheet = load_workbook(BytesIO(response.content)).active
+    cell = sheet.cell(row=2, column=6)
+    assert cell.value == '=HYPERLINK("http://x","点")' and cell.data_type == "s"
