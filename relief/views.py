@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from org.models import User
 
-from . import roster, selectors, services
+from . import exports, roster, selectors, services
 from .forms import (
     AidForm,
     CaregiverForm,
@@ -93,12 +93,12 @@ def person_export(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     persons = selectors.person_list(user, _filters(request), today=timezone.localdate())
     persons = persons.select_related("household", "institution")
-    return roster.export_response(persons.iterator(chunk_size=2000), "救助对象台账.xlsx")
+    return exports.export_response(persons.iterator(chunk_size=2000), "救助对象台账.xlsx")
 
 
 @require_GET
 def roster_template(request: HttpRequest) -> HttpResponse:
-    return roster.template_response()
+    return exports.template_response()
 
 
 @require_http_methods(["GET", "POST"])
