@@ -1,4 +1,4 @@
-"""The 台账 townships keep in Excel: import (checked whole, saved at once) and export (masked).
+"""The 台账 townships keep in Excel, imported: checked whole, saved at once (export: exports.py).
 
 An import reads every row first and collects every problem as "第 N 行 X 列：…"; only a file with
 no problem at all is saved, in one short transaction with bulk_create. ID numbers never appear
