@@ -61,6 +61,14 @@ def test_it_shows_a_townships_persons_masked(page: Page, live_server, demo, scre
     page.set_viewport_size(PHONE)
     assert_fits(page)
 
+    page.set_viewport_size(DESKTOP)
+    page.locator("#nav-menu").get_by_role("link", name="养老服务", exact=True).click()
+    page.get_by_role("link", name="社区养老服务设施").click()
+    expect(page.locator("h2.page-title")).to_have_text("社区养老服务设施")
+    expect(page.get_by_text("配建达标")).to_be_visible()
+    assert_fits(page)
+    page.screenshot(path=screenshot_dir / "eldercare-facilities-desktop.png")
+
 
 def test_it_shows_an_institutions_six_displays(page: Page, live_server, demo, screenshot_dir: Path):
     page.set_viewport_size(DESKTOP)
