@@ -71,11 +71,13 @@ def test_it_issues_one_bulletin_however_often_it_runs(plan: Plan, tree: Tree):
 def test_it_leaves_nothing_behind_when_it_fails_half_way(plan: Plan, tree: Tree):
     submit(plan, tree.township_a, 30, 50)
     before = state(plan)
-    with mock.patch.object(
-        dispatch_services, "bulletin_content", side_effect=RuntimeError("worker killed")
+    with (
+        mock.patch.object(
+            dispatch_services, "bulletin_content", side_effect=RuntimeError("worker killed")
+        ),
+        pytest.raises(RuntimeError),
     ):
-        with pytest.raises(RuntimeError):
-            period_dispatch(period=plan.period)
+        period_dispatch(period=plan.period)
     assert state(plan) == before, "standings and period status rolled back with the failure"
     bulletin = period_dispatch(period=plan.period)
     assert Bulletin.objects.get() == bulletin
