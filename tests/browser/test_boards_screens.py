@@ -50,10 +50,15 @@ def test_it_shows_a_township_only_itself(page: Page, live_server, demo, screensh
         .exclude(name="兰山街道")
         .values_list("name", flat=True)
     )
+    contest = latest_bulletin().content["contests"][0]
+    place = next(row["rank"] for row in contest["rows"] if row["unit"] == "兰山街道")
     for size, name in ((DESKTOP, "desktop"), (PHONE, "phone")):
         page.set_viewport_size(size)
         log_in(page, live_server.url, "lanshan", settings.DEMO_PASSWORD)
         expect(page.get_by_role("heading", name="本单位名次与亮灯 · 2020年6月")).to_be_visible()
+        # The place on the first contest is the bulletin's.
+        row = page.get_by_role("row").filter(has_text=contest["task"]).first
+        expect(row.locator('[data-figure="rank"]')).to_have_text(str(place))
         text = page.locator(".page-body").inner_text()
         assert "兰山街道" in text
         assert not [o for o in others if o in text], (
