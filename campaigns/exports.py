@@ -8,9 +8,10 @@ from django.db.models import QuerySet
 from django.http import HttpResponse
 from openpyxl import Workbook
 
+from org.xlsx import add_table, new_workbook, response
+
 from .models import Campaign, IndicatorKind, Task
 from .selectors.plan import plan_chapters, responsibility_matrix
-from .xlsx import add_table, new_workbook, response
 
 
 def _names(related: Any) -> str:

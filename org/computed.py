@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
 from decimal import Decimal
 from typing import Any
 
-# compute(units, as_of) -> {unit_id: (numerator, denominator)} for rates, {unit_id: value} otherwise
-ComputeFn = Callable[[Any, date], dict[int, Any]]
+# compute(units, as_of, start=period_start) -> {unit_id: (numerator, denominator)} for rates,
+# {unit_id: value} otherwise; counts within [start, as_of] where the indicator is per period.
+ComputeFn = Callable[..., dict[int, Any]]
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,7 @@ from .roster import HEADERS
 
 
 def template_response() -> HttpResponse:
-    from campaigns.xlsx import add_table, new_workbook, response
+    from org.xlsx import add_table, new_workbook, response
 
     workbook = new_workbook()
     add_table(
@@ -50,7 +50,7 @@ def template_response() -> HttpResponse:
 
 
 def _styles() -> tuple[NamedStyle, NamedStyle]:
-    from campaigns.xlsx import BORDER, FONT, HEADER_FILL
+    from org.xlsx import BORDER, FONT, HEADER_FILL
 
     header = NamedStyle(name="roster_header")
     header.font = Font(name=FONT, bold=True)
@@ -73,7 +73,7 @@ def export_response(persons: Iterable[Person], filename: str) -> HttpResponse:
     Written in openpyxl's write-only mode with two named styles, so tens of thousands of rows
     take seconds, not minutes; text is always stored as text (never a formula).
     """
-    from campaigns.xlsx import XLSX
+    from org.xlsx import XLSX
 
     workbook = Workbook(write_only=True)
     header_style, body_style = _styles()

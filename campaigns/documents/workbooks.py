@@ -1,4 +1,4 @@
-"""Bulletins as workbooks: one sheet per table, through the helpers of `campaigns.xlsx`.
+"""Bulletins as workbooks: one sheet per table, through the helpers of `org.xlsx`.
 
 Numbers are written as numbers with their formats (scores 0.0, rates 0.0%), text as text (never
 a formula, whatever a unit typed); each sheet's header row is frozen and its columns fit.
@@ -12,8 +12,9 @@ from typing import Any
 
 from openpyxl import Workbook
 
+from org.xlsx import add_table, new_workbook
+
 from ..models import Bulletin, BulletinKind
-from ..xlsx import add_table, new_workbook
 from .monthly import LIGHT_NAMES
 
 SCORE = "0.0"

@@ -21,11 +21,11 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from org.models import Unit
 from org.templatetags.dalei import cn_date
+from org.xlsx import BORDER, FONT, HEADER_FILL, new_workbook, write_cell
 
 from ..models import Entry, IndicatorKind, Period, Report, Target
 from ..selectors.reporting import previous_entries
 from ..services.reporting import report_lock_reason
-from ..xlsx import BORDER, FONT, HEADER_FILL, new_workbook, write_cell
 from .signature import (
     FORM_SHEET,
     GUIDE_SHEET,

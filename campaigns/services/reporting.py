@@ -130,7 +130,7 @@ def computed_fill(period: Period) -> int:
         if spec is None or spec.compute is None:
             continue
         units = Unit.objects.filter(pk__in=[e.report.unit_id for e in group])
-        values = spec.compute(units, min(period.ends, timezone.localdate()))
+        values = spec.compute(units, min(period.ends, timezone.localdate()), start=period.starts)
         for entry in group:
             result = values.get(entry.report.unit_id)
             if indicator.kind == IndicatorKind.RATE:

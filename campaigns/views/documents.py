@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from org.access import MANAGE, has_unit_perm
 from org.models import Role, User
+from org.xlsx import XLSX
 
 from .. import documents
 from ..documents.quarterly import contest_charts
@@ -26,7 +27,6 @@ from ..selectors import plan as plan_selectors
 from ..selectors import ranking as ranking_selectors
 from ..services import assessment as assessment_services
 from ..services import quarterly as quarterly_services
-from ..xlsx import XLSX
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 STAFF = (Role.LEADER, Role.OFFICE, Role.SECTION)

@@ -9,13 +9,13 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from org.models import Role, Unit, User
+from org.xlsx import response
 
 from ..excel.access import get_template_target
 from ..excel.bulk import bulk_load, read_upload
 from ..excel.template import template_build, template_filename
 from ..excel.upload import MAX_BYTES, Problem, Refused, upload_apply
 from ..selectors import reporting as selectors
-from ..xlsx import response
 
 
 def _user(request: HttpRequest) -> User:

@@ -1,4 +1,4 @@
-"""Spreadsheet helpers every export uses: text stays text, headers freeze, columns fit Chinese."""
+"""Spreadsheet helpers every export uses (plans, bulletins, rosters): text stays text, headers freeze, columns fit Chinese."""
 
 from __future__ import annotations
 
