@@ -42,7 +42,9 @@ def _roll_up(units: list[Unit], rows: Iterable[tuple[str, Decimal, Decimal]]) ->
     return result
 
 
-def community_facility_rate(units: Iterable[Unit], as_of: date) -> Rates:
+def community_facility_rate(
+    units: Iterable[Unit], as_of: date, *, start: date | None = None
+) -> Rates:
     """配建率: communities whose estates' facilities, completed by as_of, give the area required.
 
     A community counts when the facilities completed by `as_of` give at least the area its

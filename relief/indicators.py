@@ -54,7 +54,9 @@ def _covering(day: date) -> Q:
     return Q(starts_on__lte=day) & (Q(ends_on__isnull=True) | Q(ends_on__gt=day))
 
 
-def concentrated_care_rate(units: Iterable[Unit], as_of: date) -> Rates:
+def concentrated_care_rate(
+    units: Iterable[Unit], as_of: date, *, start: date | None = None
+) -> Rates:
     """集中供养率: 特困 persons who cannot fully care for themselves, living in an institution."""
     from .models import NEEDS_CARE, Assistance, SupportMode, SupportPeriod
 
