@@ -27,6 +27,10 @@ HOME_EXPECTATIONS = {
 
 
 def assert_fits(page: Page) -> None:
+    # Let the page's own resize handlers (charts) run after a viewport change first.
+    page.evaluate(
+        "() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))"
+    )
     overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
     assert overflow <= 0, f"{page.url} 横向溢出 {overflow}px"
 
