@@ -14,32 +14,8 @@ from typing import Any
 
 from django.db.models import Case, Count, F, IntegerField, Q, Sum, Value, When
 
-from org.computed import ComputedIndicator, register
+from org.computed import ComputedIndicator, Rates, register, roll_up, under_units
 from org.models import Unit, UnitKind
-
-Rates = dict[int, tuple[Decimal, Decimal]]
-
-
-def _prefix_filter(units: list[Unit], field: str) -> Q:
-    paths = sorted({u.path for u in units})
-    roots: list[str] = []
-    for path in paths:
-        if not any(path.startswith(root) for root in roots):
-            roots.append(path)
-    condition = Q(pk__in=[])
-    for root in roots:
-        condition |= Q(**{f"{field}__startswith": root})
-    return condition
-
-
-def _roll_up(units: list[Unit], rows: Iterable[tuple[str, Decimal, Decimal]]) -> Rates:
-    result: Rates = {u.pk: (Decimal(0), Decimal(0)) for u in units}
-    for path, num, den in rows:
-        for unit in units:
-            if path.startswith(unit.path):
-                old_num, old_den = result[unit.pk]
-                result[unit.pk] = (old_num + num, old_den + den)
-    return result
 
 
 def community_facility_rate(
@@ -64,7 +40,7 @@ def community_facility_rate(
         output_field=IntegerField(),
     )
     rows = (
-        Unit.objects.filter(_prefix_filter(wanted, "path"), kind=UnitKind.COMMUNITY, is_active=True)
+        Unit.objects.filter(under_units(wanted, "path"), kind=UnitKind.COMMUNITY, is_active=True)
         .annotate(
             area=Sum("eldercare_facilities__area", filter=done),
             need=Sum(F("eldercare_facilities__households") * per_hundred),
@@ -77,7 +53,7 @@ def community_facility_rate(
         meets = need is not None and area is not None and Decimal(str(area)) * 100 >= need
         return path, Decimal(1 if meets else 0), Decimal(1)
 
-    return _roll_up(wanted, (row(*r) for r in rows))
+    return roll_up(wanted, (row(*r) for r in rows))
 
 
 def four_contests_score(
@@ -95,7 +71,7 @@ def four_contests_score(
     start = start or as_of.replace(day=1)
     rows = (
         Inspection.objects.filter(
-            _prefix_filter(wanted, "institution__unit__path"),
+            under_units(wanted, "institution__unit__path"),
             inspected_on__gte=start,
             inspected_on__lte=as_of,
         )
@@ -106,7 +82,7 @@ def four_contests_score(
         )
         .values_list("institution__unit__path", "total", "n")
     )
-    sums = _roll_up(wanted, ((p, Decimal(str(t)), Decimal(n) * 4) for p, t, n in rows))
+    sums = roll_up(wanted, ((p, Decimal(str(t)), Decimal(n) * 4) for p, t, n in rows))
     return {
         pk: (total / count).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
         for pk, (total, count) in sums.items()
@@ -134,7 +110,7 @@ def six_displays_rate(units: Iterable[Unit], as_of: date, *, start: date | None 
     start = start or as_of.replace(day=1)
     due = Decimal(slots_due(start, as_of))
     rows = (
-        Institution.objects.filter(_prefix_filter(wanted, "unit__path"))
+        Institution.objects.filter(under_units(wanted, "unit__path"))
         .annotate(
             made=Count(
                 "posts",
@@ -143,7 +119,7 @@ def six_displays_rate(units: Iterable[Unit], as_of: date, *, start: date | None 
         )
         .values_list("unit__path", "made")
     )
-    return _roll_up(wanted, ((path, Decimal(made), due) for path, made in rows))
+    return roll_up(wanted, ((path, Decimal(made), due) for path, made in rows))
 
 
 FACILITY_COVERAGE = ComputedIndicator(

@@ -12,42 +12,15 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
-from typing import Any
 
 from django.db.models import Count, Exists, OuterRef, Q
 
-from org.computed import ComputedIndicator, register
+from org.computed import ComputedIndicator, Rates, register, roll_up, under_units
 from org.models import Unit
-
-Rates = dict[int, tuple[Decimal, Decimal]]
 
 
 def _units(units: Iterable[Unit]) -> list[Unit]:
     return list(units)  # a QuerySet costs one query here; callers that care pass a list
-
-
-def _prefix_filter(units: list[Unit], field: str) -> Q:
-    """Rows under any of the units, with the fewest prefixes (a bureau covers its townships)."""
-    paths = sorted({u.path for u in units})
-    roots: list[str] = []
-    for path in paths:
-        if not any(path.startswith(root) for root in roots):
-            roots.append(path)
-    condition = Q(pk__in=[])
-    for root in roots:
-        condition |= Q(**{f"{field}__startswith": root})
-    return condition
-
-
-def roll_up(units: list[Unit], rows: Iterable[dict[str, Any]], path_key: str = "path") -> Rates:
-    """Sum `num` / `den` of rows grouped by a unit path into each requested unit above them."""
-    result: Rates = {u.pk: (Decimal(0), Decimal(0)) for u in units}
-    for row in rows:
-        for unit in units:
-            if row[path_key].startswith(unit.path):
-                num, den = result[unit.pk]
-                result[unit.pk] = (num + Decimal(row["num"]), den + Decimal(row["den"]))
-    return result
 
 
 def _covering(day: date) -> Q:
@@ -66,14 +39,14 @@ def concentrated_care_rate(
     rows = (
         SupportPeriod.objects.filter(
             _covering(as_of),
-            _prefix_filter(wanted, "unit__path"),
+            under_units(wanted, "unit__path"),
             assistance=Assistance.TEKUN,
             self_care__in=NEEDS_CARE,
         )
         .values("unit__path")
         .annotate(den=Count("id"), num=Count("id", filter=Q(support_mode=SupportMode.CONCENTRATED)))
     )
-    return roll_up(wanted, rows, "unit__path")
+    return roll_up(wanted, ((r["unit__path"], Decimal(r["num"]), Decimal(r["den"])) for r in rows))
 
 
 def dispersed_visit_rate(units: Iterable[Unit], as_of: date, *, start: date | None = None) -> Rates:
@@ -95,14 +68,14 @@ def dispersed_visit_rate(units: Iterable[Unit], as_of: date, *, start: date | No
     rows = (
         SupportPeriod.objects.filter(
             _covering(as_of),
-            _prefix_filter(wanted, "unit__path"),
+            under_units(wanted, "unit__path"),
             assistance=Assistance.TEKUN,
             support_mode=SupportMode.DISPERSED,
         )
         .values("unit__path")
         .annotate(den=Count("id"), num=Count("id", filter=Q(visited)))
     )
-    return roll_up(wanted, rows, "unit__path")
+    return roll_up(wanted, ((r["unit__path"], Decimal(r["num"]), Decimal(r["den"])) for r in rows))
 
 
 CONCENTRATED_CARE_RATE = ComputedIndicator(
