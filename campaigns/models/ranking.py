@@ -7,6 +7,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from org.models import Unit
+from org.softdelete import SoftDeleteModel
 
 from .plan import Campaign, Task
 from .reporting import Period
@@ -126,7 +127,7 @@ class Assessment(models.Model):
         return f"{self.unit} · {self.year} · {self.total}"
 
 
-class AdjustmentItem(models.Model):
+class AdjustmentItem(SoftDeleteModel):
     """A bonus (加分) or deduction (扣分) the office enters for a unit's year, with its reason."""
 
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="adjustments")
@@ -139,7 +140,7 @@ class AdjustmentItem(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
-    class Meta:
+    class Meta(SoftDeleteModel.Meta):
         verbose_name = _("加扣分项")
         verbose_name_plural = _("加扣分项")
         ordering = ["created_at", "id"]

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from org.models import Unit
+from org.softdelete import SoftDeleteModel
 
 from .plan import Campaign, Indicator, Task
 
@@ -139,8 +140,11 @@ def evidence_path(instance: Evidence, filename: str) -> str:
     return f"evidence/{instance.report.period_id}/{instance.report_id}/{filename}"
 
 
-class Evidence(models.Model):
-    """佐证材料: a photo (re-encoded, metadata stripped) or a PDF attached to a report."""
+class Evidence(SoftDeleteModel):
+    """佐证材料: a photo (re-encoded, metadata stripped) or a PDF attached to a report.
+
+    Deleting one marks it (who, when, why); the file stays for the record but is served no more.
+    """
 
     report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="evidence")
     entry = models.ForeignKey(
@@ -157,7 +161,7 @@ class Evidence(models.Model):
     )
     uploaded_at = models.DateTimeField(auto_now_add=True)
 
-    class Meta:
+    class Meta(SoftDeleteModel.Meta):
         verbose_name = _("佐证材料")
         verbose_name_plural = _("佐证材料")
         ordering = ["uploaded_at", "id"]

@@ -116,11 +116,12 @@ def adjustment_add(
 
 
 @transaction.atomic
-def adjustment_remove(*, item: AdjustmentItem, user: User | None) -> None:
-    """Take back an item entered by mistake; the assessment follows."""
+def adjustment_remove(*, item: AdjustmentItem, user: User | None, reason: str) -> None:
+    """Take back an item entered by mistake (marked deleted, with the reason); the assessment
+    follows."""
     _office_only(user, item.campaign)
     campaign, year = item.campaign, item.year
-    item.delete()
+    item.soft_delete(user=user, reason=reason)
     _refresh(campaign, year)
 
 

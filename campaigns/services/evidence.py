@@ -89,7 +89,6 @@ def evidence_add(
 
 
 @transaction.atomic
-def evidence_delete(*, evidence: Evidence) -> None:
-    files = [f for f in (evidence.file, evidence.thumbnail) if f]
-    evidence.delete()
-    transaction.on_commit(lambda: [f.storage.delete(f.name) for f in files])
+def evidence_delete(*, evidence: Evidence, user: User | None, reason: str) -> None:
+    """Mark the material deleted, with who and why; its file is kept for the record."""
+    evidence.soft_delete(user=user, reason=reason)

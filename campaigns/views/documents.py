@@ -255,8 +255,14 @@ def assessment_adjustment_create(request: HttpRequest, pk: int, year: int) -> Ht
 def assessment_adjustment_delete(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
     item = documents.get_adjustment_for_user(user, pk)
-    assessment_services.adjustment_remove(item=item, user=user)
-    messages.success(request, "已删除该加扣分项")
+    try:
+        assessment_services.adjustment_remove(
+            item=item, user=user, reason=request.POST.get("reason", "")
+        )
+    except ValidationError as error:
+        messages.error(request, "；".join(error.messages))
+    else:
+        messages.success(request, "已删除该加扣分项")
     return redirect("campaigns:assessment_detail", pk=item.campaign_id, year=item.year)
 
 

@@ -232,8 +232,14 @@ def evidence_delete(request: HttpRequest, pk: int) -> HttpResponse:
     report = evidence.report
     if not selectors.can_fill(user, report) or services.report_lock_reason(report):
         raise PermissionDenied("这份月报现在不能删除材料")
-    evidence_services.evidence_delete(evidence=evidence)
-    messages.success(request, f"已删除“{evidence.original_name}”")
+    try:
+        evidence_services.evidence_delete(
+            evidence=evidence, user=user, reason=request.POST.get("reason", "")
+        )
+    except ValidationError as error:
+        messages.error(request, "；".join(error.messages))
+    else:
+        messages.success(request, f"已删除“{evidence.original_name}”")
     return redirect(f"{report_url(report.pk)}#evidence")
 
 

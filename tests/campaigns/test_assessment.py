@@ -160,8 +160,12 @@ def test_the_assessment_page_for_office_and_leader(
     )
     assert client_for(township_a).post(delete).status_code == 404
     assert client_for(leader).post(delete).status_code == 403
-    assert client_for(office).post(delete).status_code == 302
+    page = client_for(office).post(delete, follow=True).content.decode()
+    assert "请写明删除原因" in page and AdjustmentItem.objects.exists(), "no reason, no deletion"
+    assert client_for(office).post(delete, {"reason": "重复录入"}).status_code == 302
     assert not AdjustmentItem.objects.exists()
+    kept = AdjustmentItem.all_objects.get()
+    assert (kept.delete_reason, kept.deleted_by) == ("重复录入", office), "marked, never erased"
     assert results(plan)[0][3] == D("0.00"), "the assessment follows the removal"
     outside = reverse("campaigns:assessment_detail", args=[plan.published.pk, 2019])
     assert client_for(office).get(outside).status_code == 404

@@ -15,7 +15,7 @@ from django.core.management import call_command
 from django.urls import reverse
 from PIL import Image
 
-from campaigns.models import Entry, Report, ReportStatus
+from campaigns.models import Entry, Evidence, Report, ReportStatus
 from campaigns.services import reporting as services
 from campaigns.services.evidence import evidence_add
 from campaigns.tasks import open_periods
@@ -349,3 +349,27 @@ def test_it_shows_the_office_every_units_status(plan: Plan, office, tree: Tree):
         .content.decode()
     )
     assert "各单位填报情况" in page and "乙镇" in page and "未交" in page
+
+
+@BEFORE_DUE
+def test_deleting_evidence_needs_a_reason_and_only_marks_it(
+    plan: Plan, tree: Tree, township_a, township_b
+):
+    evidence = plan.evidence_a
+    url = reverse("campaigns:evidence_delete", args=[evidence.pk])
+    assert client_for(township_b).post(url, {"reason": "拍错了"}).status_code == 404
+    page = client_for(township_a).post(url, follow=True).content.decode()
+    assert "请写明删除原因" in page
+    assert Evidence.objects.filter(pk=evidence.pk).exists(), "no reason, nothing deleted"
+
+    assert client_for(township_a).post(url, {"reason": "照片拍错了单位"}).status_code == 302
+    assert not plan.report_a.evidence.exists(), "gone from the report"
+    file_url = reverse("campaigns:evidence_file", args=[evidence.pk])
+    assert client_for(township_a).get(file_url).status_code == 404, "and no longer served"
+    kept = Evidence.all_objects.get(pk=evidence.pk)
+    assert kept.delete_reason == "照片拍错了单位" and kept.deleted_by == township_a
+    assert kept.deleted_at is not None and kept.file.storage.exists(kept.file.name)
+    with pytest.raises(ValidationError):
+        kept.delete()
+    with pytest.raises(ValidationError):
+        Evidence.all_objects.all().delete()
