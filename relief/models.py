@@ -335,6 +335,7 @@ class IdNumberView(models.Model):
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="id_number_views")
     viewed_at = models.DateTimeField(_("查看时间"), auto_now_add=True)
     ip = models.GenericIPAddressField(_("IP 地址"), null=True, blank=True)
+    reason = models.CharField(_("查看事由"), max_length=200, default="")
 
     class Meta:
         verbose_name = _("身份证号查看记录")

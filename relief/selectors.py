@@ -51,6 +51,16 @@ def can_see_full_id(user: Any, person: Person) -> bool:
     return record_units_visible_to(user, DOMAIN, REPORT).filter(pk=person.unit_id).exists()
 
 
+# Who may take the roster away as a file (a bulk export of personal data, audited): the
+# townships and the section that keep it, and the office that answers for the bureau's figures.
+# Leaders read it on screen; ID numbers are masked in the file whoever exports it.
+ROSTER_EXPORT_ROLES = (Role.TOWNSHIP, Role.SECTION, Role.OFFICE)
+
+
+def can_export_roster(user: Any) -> bool:
+    return getattr(user, "role", None) in ROSTER_EXPORT_ROLES
+
+
 def persons_visible_to(user: Any) -> QuerySet[Person]:
     return Person.objects.filter(unit__in=visible_units(user))
 

@@ -299,6 +299,17 @@ def caregiver_assign(
     return caregiver
 
 
-def id_number_view_record(*, user: User, person: Person, ip: str | None) -> IdNumberView:
-    """Record that `user` was shown `person`'s full ID number (the caller checked they may)."""
-    return IdNumberView.objects.create(user=user, person=person, ip=ip or None)
+ID_VIEW_REASON_MIN = 4
+
+
+def id_number_view_record(
+    *, user: User, person: Person, ip: str | None, reason: str
+) -> IdNumberView:
+    """Record that `user` was shown `person`'s full ID number and why (the caller checked they
+    may). No reason, no number."""
+    reason = " ".join((reason or "").split())
+    if len(reason) < ID_VIEW_REASON_MIN:
+        raise ValidationError(
+            {"reason": f"请写明查看完整身份证号的事由（至少 {ID_VIEW_REASON_MIN} 个字）"}
+        )
+    return IdNumberView.objects.create(user=user, person=person, ip=ip or None, reason=reason[:200])

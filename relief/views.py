@@ -84,6 +84,7 @@ def person_list(request: HttpRequest) -> HttpResponse:
             "self_cares": SelfCare.choices,
             "statuses": PersonStatus.choices,
             "can_write": selectors.townships_for(user, write=True).exists(),
+            "can_export": selectors.can_export_roster(user),
         },
     )
 
@@ -91,6 +92,8 @@ def person_list(request: HttpRequest) -> HttpResponse:
 @require_GET
 def person_export(request: HttpRequest) -> HttpResponse:
     user = _user(request)
+    if not selectors.can_export_roster(user):
+        raise PermissionDenied("导出救助对象台账需要导出个人信息的权限，请联系局办公室")
     persons = selectors.person_list(user, _filters(request), today=timezone.localdate())
     persons = persons.select_related("household", "institution")
     return exports.export_response(persons.iterator(chunk_size=2000), "救助对象台账.xlsx")
@@ -150,17 +153,28 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
     person = selectors.get_person(user, pk)
     may_reveal = selectors.can_see_full_id(user, person)
     full_id = None
+    reason_error = None
     if request.method == "POST":
         if not may_reveal:
             raise PermissionDenied("您的角色不能查看完整身份证号")
-        services.id_number_view_record(user=user, person=person, ip=_client_ip(request))
-        full_id = person.id_number
+        try:
+            services.id_number_view_record(
+                user=user,
+                person=person,
+                ip=_client_ip(request),
+                reason=request.POST.get("reason", ""),
+            )
+        except ValidationError as error:
+            reason_error = "；".join(error.messages)
+        else:
+            full_id = person.id_number
     today = timezone.localdate()
     can_write = selectors.can_write(user, person.unit)
     context = {
         "person": person,
         "full_id": full_id,
         "may_reveal": may_reveal,
+        "reason_error": reason_error,
         "can_write": can_write,
         "periods": person.periods.select_related("unit", "institution").order_by("-starts_on"),
         "visits": person.visits.all()[:12],
