@@ -27,5 +27,6 @@ urlpatterns = [
     path("screen/<str:token>/", campaign_boards.screen, name="screen"),
     path("relief/", include("relief.urls")),
     path("eldercare/", include("eldercare.urls")),
+    path("audit/", include("audit.urls")),
     path("admin/", admin.site.urls),
 ]

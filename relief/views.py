@@ -14,6 +14,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
+import audit
 from org.models import User
 
 from . import exports, roster, selectors, services
@@ -168,6 +169,7 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
             reason_error = "；".join(error.messages)
         else:
             full_id = person.id_number
+            audit.annotate(request, obj=person, outcome="success")
     today = timezone.localdate()
     can_write = selectors.can_write(user, person.unit)
     context = {

@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "campaigns",
     "relief",
     "eldercare",
+    "audit",
 ]
 
 MIDDLEWARE = [
@@ -43,6 +44,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Right after the user is known: one audit row per write, export and refused access.
+    "audit.middleware.AuditMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -157,6 +160,12 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("DJANGO_LOG_LEVEL", default="INFO")},
 }
+
+# Audit trail (audit/): rows are kept at least this many days; the application never deletes
+# them, the DBA archives older ones (docs/OPERATIONS.md). Behind the TLS proxy, set
+# AUDIT_TRUSTED_PROXY so the source address is the one the proxy saw (X-Forwarded-For).
+AUDIT_RETENTION_DAYS = 180
+AUDIT_TRUSTED_PROXY = env.bool("AUDIT_TRUSTED_PROXY", default=False)
 
 # The demo bureau's shared password; seed_demo refuses to run under production settings.
 DEMO_PASSWORD = "minzheng-demo-2020"
