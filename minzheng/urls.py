@@ -4,17 +4,13 @@ from django.urls import include, path
 
 from campaigns.views import boards as campaign_boards
 from org import views as org_views
-from org.auth_views import LoginView
+from org.auth_views import LoginView, PasswordChangeView
 
 urlpatterns = [
     path("", org_views.home, name="home"),
     path("login/", LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path(
-        "password/",
-        auth_views.PasswordChangeView.as_view(template_name="registration/password_change.html"),
-        name="password_change",
-    ),
+    path("password/", PasswordChangeView.as_view(), name="password_change"),
     path(
         "password/done/",
         auth_views.PasswordChangeDoneView.as_view(

@@ -6,8 +6,11 @@ class OrgConfig(AppConfig):
     verbose_name = "单位与用户"
 
     def ready(self) -> None:
+        from . import signals
         from .models import Role
         from .navigation import ALL_ROLES, NavItem, register
+
+        signals.connect(self)
 
         register(NavItem("首页", "home", ALL_ROLES, order=0))
         everyone_but_institution = tuple(r for r in ALL_ROLES if r != Role.INSTITUTION)

@@ -201,6 +201,7 @@ def seed_org() -> int:
             role=role,
             scope=[units[unit_name]],
             full_name=full_name,
+            must_change_password=False,  # the demo's shared password is printed in the README
         )
         created += 1
         if leader_name:

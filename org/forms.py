@@ -93,7 +93,12 @@ class UserForm(forms.Form):
     )
     email = forms.EmailField(label=_("电子邮箱"), required=False)
     is_active = forms.BooleanField(label=_("启用"), required=False, initial=True)
-    password1 = forms.CharField(label=_("初始密码"), widget=forms.PasswordInput, strip=False)
+    password1 = forms.CharField(
+        label=_("初始密码"),
+        widget=forms.PasswordInput,
+        strip=False,
+        help_text=_("本人首次登录时须改成只有自己知道的新密码。"),
+    )
     password2 = forms.CharField(label=_("再次输入密码"), widget=forms.PasswordInput, strip=False)
 
     def __init__(self, *args: Any, user: User, editing: User | None = None, **kwargs: Any) -> None:

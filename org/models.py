@@ -138,6 +138,12 @@ class User(AbstractUser):
         Unit, verbose_name=_("所属单位"), blank=True, related_name="members"
     )
     phone = models.CharField(_("手机号码"), max_length=20, blank=True)
+    # 等保 password rules: the age is counted from here (None: never recorded, so a change is due);
+    # a password set by the office (a new account, a reset) must be changed by its owner.
+    password_changed_at = models.DateTimeField(_("密码修改时间"), null=True, blank=True)
+    must_change_password = models.BooleanField(_("须修改密码"), default=False)
+    # Re-enabling an account restarts its idle clock, or the nightly job would disable it again.
+    reactivated_at = models.DateTimeField(_("重新启用时间"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("用户")
@@ -203,3 +209,19 @@ class Notice(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class UserSession(models.Model):
+    """登录会话: which session belongs to whom, so a disabled account's sessions can be ended."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="login_sessions")
+    session_key = models.CharField(_("会话"), max_length=40, unique=True)
+    created = models.DateTimeField(_("登录时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("登录会话")
+        verbose_name_plural = _("登录会话")
+        indexes = [models.Index(fields=["created"])]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} @ {self.created:%Y-%m-%d %H:%M}"

@@ -103,3 +103,23 @@ def home_facts(user: User) -> dict[str, Any]:
 
 def unread_notices(user: User) -> QuerySet[Notice]:
     return Notice.objects.filter(recipient=user, read_at__isnull=True).order_by("-created_at")
+
+
+def user_locked_until(target: User) -> Any:
+    """When the login lockout on the user's name ends (django-axes), or None if not locked."""
+    from axes.models import AccessAttempt
+    from django.conf import settings
+    from django.utils import timezone
+
+    threshold = timezone.now() - settings.AXES_COOLOFF_TIME
+    last = (
+        AccessAttempt.objects.filter(
+            username=target.username,
+            failures_since_start__gte=settings.AXES_FAILURE_LIMIT,
+            attempt_time__gte=threshold,
+        )
+        .order_by("-attempt_time")
+        .values_list("attempt_time", flat=True)
+        .first()
+    )
+    return None if last is None else last + settings.AXES_COOLOFF_TIME

@@ -2,17 +2,32 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable
+from datetime import datetime, timedelta
+from importlib import import_module
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.models import Permission
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F, Value
+from django.db.models import F, Q, Value
 from django.db.models.functions import Concat, Substr
+from django.utils import timezone
 
 from .access import ROLE_POLICIES, scope_units_allowed
-from .models import ALLOWED_PARENT_KINDS, Leader, Unit, UnitKind, UnitUserObjectPermission, User
+from .models import (
+    ALLOWED_PARENT_KINDS,
+    Leader,
+    Unit,
+    UnitKind,
+    UnitUserObjectPermission,
+    User,
+    UserSession,
+)
+
+logger = logging.getLogger(__name__)
 
 UNIT_FIELDS = (
     "name",
@@ -132,9 +147,13 @@ def user_create(
     full_name: str = "",
     phone: str = "",
     email: str = "",
+    must_change_password: bool = True,
 ) -> User:
+    """Create an account; a password the office chose must be changed at the first login."""
     user = User(username=username, full_name=full_name, phone=phone, email=email)
     user.set_password(password)
+    user.password_changed_at = timezone.now()
+    user.must_change_password = must_change_password
     user.full_clean(exclude=["password", "role"])
     user.save()
     return user_set_role_and_scope(user=user, role=role, scope=scope)
@@ -151,16 +170,86 @@ def user_update(
     email: str = "",
     is_active: bool = True,
 ) -> User:
+    """Save the office's edit; disabling ends the user's sessions (org.signals, on save)."""
+    fields = ["full_name", "phone", "email", "is_active"]
+    if is_active and not user.is_active:
+        user.reactivated_at = timezone.now()
+        fields.append("reactivated_at")
     user.full_name, user.phone, user.email, user.is_active = full_name, phone, email, is_active
     user.full_clean(exclude=["password", "role"])
-    user.save(update_fields=["full_name", "phone", "email", "is_active"])
+    user.save(update_fields=fields)
     return user_set_role_and_scope(user=user, role=role, scope=scope)
 
 
+PASSWORD_FIELDS = ["password", "password_changed_at", "must_change_password"]
+
+
 def user_set_password(*, user: User, password: str) -> User:
+    """The office resets a password: its owner must change it at the next login."""
     user.set_password(password)
-    user.save(update_fields=["password"])
+    user.password_changed_at = timezone.now()
+    user.must_change_password = True
+    user.save(update_fields=PASSWORD_FIELDS)
     return user
+
+
+def user_change_own_password(*, user: User, password: str) -> User:
+    """The owner sets their own password: its 90 days start now and nothing more is asked."""
+    user.set_password(password)
+    user.password_changed_at = timezone.now()
+    user.must_change_password = False
+    user.save(update_fields=PASSWORD_FIELDS)
+    return user
+
+
+def user_unlock(*, user: User) -> int:
+    """Lift a login lockout (django-axes) on the user's login name; return the attempts cleared."""
+    from axes.utils import reset
+
+    return reset(username=user.username)
+
+
+def user_sessions_end(*, user_ids: Iterable[int]) -> int:
+    """Delete the users' sessions from the session store, so every browser of theirs is out."""
+    rows = list(UserSession.objects.filter(user_id__in=list(user_ids)))
+    store = import_module(settings.SESSION_ENGINE).SessionStore
+    for row in rows:
+        store().delete(row.session_key)
+    UserSession.objects.filter(pk__in=[row.pk for row in rows]).delete()
+    return len(rows)
+
+
+@transaction.atomic
+def users_disable_idle(*, now: datetime | None = None) -> list[str]:
+    """Disable accounts with no login for ACCOUNT_IDLE_DAYS days; return their login names.
+
+    Idle counts from the last login, or from the account's creation when it never logged in,
+    and restarts when the office re-enables it. Run twice, the second run finds nobody.
+    """
+    now = now or timezone.now()
+    # Sessions cannot outlive the absolute limit: rows older than it only take room.
+    UserSession.objects.filter(
+        created__lt=now - timedelta(seconds=settings.SESSION_ABSOLUTE_SECONDS)
+    ).delete()
+    if settings.ACCOUNT_IDLE_DAYS <= 0:
+        return []
+    cutoff = now - timedelta(days=settings.ACCOUNT_IDLE_DAYS)
+    idle = (
+        User.objects.select_for_update()
+        .filter(is_active=True)
+        .filter(Q(last_login__lt=cutoff) | Q(last_login__isnull=True, date_joined__lt=cutoff))
+        .filter(Q(reactivated_at__isnull=True) | Q(reactivated_at__lt=cutoff))
+    )
+    if settings.ACCOUNT_IDLE_EXEMPT_SUPERUSERS:
+        idle = idle.exclude(is_superuser=True)
+    found = dict(idle.values_list("pk", "username"))
+    User.objects.filter(pk__in=found, is_active=True).update(is_active=False)
+    user_sessions_end(user_ids=found)
+    for username in sorted(found.values()):
+        logger.info(
+            "disabled account %s: no login for %s days", username, settings.ACCOUNT_IDLE_DAYS
+        )
+    return sorted(found.values())
 
 
 @transaction.atomic

@@ -17,4 +17,5 @@ urlpatterns = [
     path("users/new/", views.user_create, name="user_create"),
     path("users/<int:pk>/edit/", views.user_edit, name="user_edit"),
     path("users/<int:pk>/password/", views.user_set_password, name="user_password"),
+    path("users/<int:pk>/unlock/", views.user_unlock, name="user_unlock"),
 ]

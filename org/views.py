@@ -11,7 +11,7 @@ from django.core.paginator import Paginator
 from django.forms import BaseForm
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from . import selectors, services
 from .access import (
@@ -264,7 +264,21 @@ def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
             else:
                 messages.success(request, f"已保存用户“{target.display_name}”")
                 return redirect("org:user_list")
-    return render(request, "org/user_form.html", {"form": form, "target": target})
+    locked_until = selectors.user_locked_until(target)
+    return render(
+        request,
+        "org/user_form.html",
+        {"form": form, "target": target, "locked_until": locked_until},
+    )
+
+
+@require_POST
+def user_unlock(request: HttpRequest, pk: int) -> HttpResponse:
+    """Lift the login lockout of a user who failed to log in too often."""
+    target = _get_managed_user(request, pk)
+    services.user_unlock(user=target)
+    messages.success(request, f"已解除“{target.display_name}”的登录锁定，可以重新登录了")
+    return redirect("org:user_edit", pk=target.pk)
 
 
 @require_http_methods(["GET", "POST"])
@@ -276,7 +290,10 @@ def user_set_password(request: HttpRequest, pk: int) -> HttpResponse:
         services.user_set_password(user=target, password=form.cleaned_data["password1"])
         if target.pk == request.user.pk:
             update_session_auth_hash(request, target)
-        messages.success(request, f"已重设“{target.display_name}”的密码，请当面或电话告知本人")
+        messages.success(
+            request,
+            f"已重设“{target.display_name}”的密码，请当面或电话告知本人；本人下次登录时须改成新密码",
+        )
         return redirect("org:user_list")
     return render(request, "org/user_password.html", {"form": form, "target": target})
 

@@ -69,7 +69,12 @@ def tree(db: None) -> Tree:
 
 def make_user(username: str, role: str, unit: Unit) -> User:
     return services.user_create(
-        username=username, password=PASSWORD, role=role, scope=[unit], full_name=username
+        username=username,
+        password=PASSWORD,
+        role=role,
+        scope=[unit],
+        full_name=username,
+        must_change_password=False,
     )
 
 
