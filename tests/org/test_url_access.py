@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterator
 
 import pytest
+from django.db import connection
+from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from org import services
-from org.models import Leader, Unit, User
+from org.models import User
 from tests.conftest import Plan, Tree, client_for
 
 PUBLIC = {"login", "logout"}
@@ -16,6 +19,9 @@ PUBLIC = {"login", "logout"}
 TOKEN_PAGES = {"screen"}  # the meeting-room screen: a revocable display link (test_boards.py)
 # A user's own password is theirs to change, whatever their role.
 OWN_ACCOUNT = {"password_change", "password_change_done", "org:notice_list"}
+# Read-only pages for the office alone: a leader is refused them (tests/audit/test_page.py).
+# Bulk exports of personal data need the export permission, which leaders do not hold.
+OFFICE_ONLY_PAGES = {"audit:event_list", "relief:person_export"}
 
 
 def walk(resolver: URLResolver, namespace: str = "") -> Iterator[tuple[str, URLPattern]]:
@@ -121,6 +127,24 @@ def target_for(
     raise AssertionError(f"{name}: tell this test which object its id names")
 
 
+# Rows that a refused request may rightly leave behind: the audit trail of the refusal, the
+# login lockout counters and the session tables.
+NOT_STATE = ("audit_", "axes_", "django_session", "org_usersession")
+
+
+def db_fingerprint() -> str:
+    """A digest of every row of every table but NOT_STATE: equal digests, unchanged database."""
+    digest = hashlib.sha256()
+    tables = sorted(
+        t for t in connection.introspection.table_names() if not t.startswith(NOT_STATE)
+    )
+    with connection.cursor() as cursor:
+        for table in tables:
+            cursor.execute(f"SELECT * FROM {connection.ops.quote_name(table)}")
+            digest.update(table.encode() + repr(sorted(map(repr, cursor.fetchall()))).encode())
+    return digest.hexdigest()
+
+
 def test_it_knows_every_url_pattern():
     names = {name for name, _ in ALL_URLS}
     assert {"home", "org:unit_detail", "org:user_edit", "org:leader_edit"} <= names
@@ -143,14 +167,14 @@ def test_it_never_shows_township_a_to_township_b(
 ):
     url = reverse(name, kwargs=target_for(name, tree, township_a, plan))
     client = client_for(township_b)
-    before = (Unit.history.count(), Leader.history.count(), User.objects.count())
+    before = db_fingerprint()
     for method in ("get", "post"):
         response = getattr(client, method)(url, {"name": "改名", "full_name": "改名"})
         # 405 (a method the page never takes) is refused before any lookup, so it confirms nothing.
         allowed = (404, 405)
         assert response.status_code in allowed, f"{method} {url}: {response.status_code}"
         assert "甲一社区" not in response.content.decode()
-    assert before == (Unit.history.count(), Leader.history.count(), User.objects.count())
+    assert before == db_fingerprint(), f"a refused request changed the database: {url}"
 
 
 @pytest.mark.parametrize(
@@ -159,10 +183,10 @@ def test_it_never_shows_township_a_to_township_b(
 def test_it_lets_a_leader_read_but_never_write(tree: Tree, leader, township_a, plan: Plan, name):
     url = reverse(name, kwargs=target_for(name, tree, township_a, plan, draft=False))
     client = client_for(leader)
-    before = (Unit.history.count(), Leader.history.count(), User.objects.count())
+    before = db_fingerprint()
     response = client.post(url, {"name": "改名", "kind": "community", "parent": tree.bureau.pk})
     assert response.status_code in (403, 404, 405), f"{url}: {response.status_code}"
-    assert before == (Unit.history.count(), Leader.history.count(), User.objects.count())
+    assert before == db_fingerprint(), f"a refused write changed the database: {url}"
     get = client.get(url)
     writes = (
         "new",
@@ -183,10 +207,46 @@ def test_it_lets_a_leader_read_but_never_write(tree: Tree, leader, township_a, p
         "dispatch",
         "links",
     )
-    if any(word in name for word in writes) or name.startswith("org:user"):
+    if (
+        any(word in name for word in writes)
+        or name.startswith("org:user")
+        or name in OFFICE_ONLY_PAGES
+    ):
         assert get.status_code in (403, 404, 405), url
     else:
         # The menu's 擂台榜 forwards to the board of the only published plan.
         assert (
             get.status_code in (200, 302) if name == "campaigns:boards" else get.status_code == 200
         ), url
+
+
+# The meeting-room screen notes when it was last seen (shown on the office's link list).
+GET_STAMPS = {"screen"}
+
+
+@pytest.mark.parametrize("role", ["office", "township_a"])
+def test_a_get_never_changes_anything(request, tree: Tree, plan: Plan, role):
+    """Every URL, GET, by the role that may do most (the office) and by a reporting township."""
+    user = request.getfixturevalue(role)
+    township_a = request.getfixturevalue("township_a")
+    client = client_for(user)
+    for name, _ in ALL_URLS:
+        if name in GET_STAMPS | {"logout"}:
+            continue
+        url = reverse(name, kwargs=target_for(name, tree, township_a, plan, draft=False))
+        before = db_fingerprint()
+        client.get(url)
+        assert before == db_fingerprint(), f"GET {url} changed the database"
+
+
+def test_every_state_change_needs_the_csrf_token(tree: Tree, plan: Plan, office, township_a):
+    """A POST without the token is refused everywhere, even for the office, and changes nothing."""
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(office)
+    anonymous = Client(enforce_csrf_checks=True)
+    for name, _ in ALL_URLS:
+        url = reverse(name, kwargs=target_for(name, tree, township_a, plan))
+        before = db_fingerprint()
+        response = (anonymous if name in PUBLIC else client).post(url, {"name": "改名"})
+        assert response.status_code in (403, 405), f"POST {url}: {response.status_code}"
+        assert before == db_fingerprint(), f"POST {url} without a token changed the database"
