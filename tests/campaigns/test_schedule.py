@@ -7,7 +7,7 @@ import json
 from django_celery_beat.models import PeriodicTask
 
 from campaigns.models import Cadence
-from campaigns.schedule import schedule_sync
+from campaigns.schedule import PREFIX, schedule_sync
 from campaigns.services import plan as plan_services
 from tests.conftest import Plan
 
@@ -21,7 +21,7 @@ def entries() -> dict[str, tuple]:
             t.crontab.month_of_year,
             json.loads(t.kwargs),
         )
-        for t in PeriodicTask.objects.select_related("crontab")
+        for t in PeriodicTask.objects.filter(name__startswith=PREFIX).select_related("crontab")
     }
 
 
@@ -49,4 +49,4 @@ def test_it_follows_a_changed_dispatch_day_and_runs_twice_the_same(
     assert entries() == first
     entry = first[f"打擂攻坚：调度《{plan.published.title}》#{plan.published.pk}"]
     assert entry[1:4] == ("8", "8", "1,4,7,10")
-    assert PeriodicTask.objects.count() == 4
+    assert PeriodicTask.objects.filter(name__startswith=PREFIX).count() == 4
