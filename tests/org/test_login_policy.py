@@ -6,8 +6,8 @@ Time is moved with time-machine; every refusal is checked for what it leaves in 
 from __future__ import annotations
 
 import re
-from io import StringIO
 from datetime import datetime, timedelta
+from io import StringIO
 from zoneinfo import ZoneInfo
 
 import pytest
