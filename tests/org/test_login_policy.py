@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from datetime import datetime, timedelta
 from io import StringIO
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -323,7 +324,7 @@ def test_disabling_outside_the_office_pages_ends_sessions_too(township_a: User):
 def test_the_nightly_job_disables_idle_accounts_once(tree: Tree, office: User, settings):
     settings.ACCOUNT_IDLE_DAYS = 90
     now = T0
-    people = {
+    people: dict[str, dict[str, Any]] = {
         "recent": dict(last_login=now - timedelta(days=89)),
         "idle": dict(last_login=now - timedelta(days=91)),
         "never": dict(last_login=None, date_joined=now - timedelta(days=91)),
