@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-stamp
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install browser-deps run test test-fast lint format vendor demo check-deploy
+.PHONY: install browser-deps run test test-fast lint format vendor demo check-deploy backup restore
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -58,3 +58,11 @@ check-deploy: install
 
 vendor:
 	./scripts/vendor-assets.sh
+
+# Backups (docs/OPERATIONS.md): the database DATABASE_URL names and MEDIA_ROOT, into backups/.
+backup: install
+	BACKUP_DIR="$(or $(BACKUP_DIR),backups)" KEEP_DAYS="$(or $(KEEP_DAYS),0)" ./scripts/backup.sh
+
+# make restore FILE=backups/dalei-YYYYmmdd-HHMMSS.dump [FORCE=1]: asks first unless FORCE=1.
+restore: install
+	FILE="$(FILE)" FORCE="$(FORCE)" ./scripts/restore.sh
