@@ -66,6 +66,9 @@ class EventQuerySet(models.QuerySet["Event"]):
     def delete(self) -> tuple[int, dict[str, int]]:
         raise ImmutableAuditError
 
+    def bulk_update(self, objs: Any, fields: Any, batch_size: int | None = None) -> int:
+        raise ImmutableAuditError
+
     def _raw_delete(self, using: Any) -> int:  # Django's fast path for cascades
         raise ImmutableAuditError
 
