@@ -8,7 +8,7 @@ from django.db.models import QuerySet
 from django.http import HttpResponse
 from openpyxl import Workbook
 
-from org.xlsx import add_table, new_workbook, response
+from org.xlsx import add_table, new_workbook, response, write_cell
 
 from .models import Campaign, IndicatorKind, Task
 from .selectors.plan import plan_chapters, responsibility_matrix
@@ -154,10 +154,8 @@ def plan_workbook(campaign: Campaign, tasks: QuerySet[Task]) -> Workbook:
         ],
         start=1,
     ):
-        info.cell(row=row, column=1, value=label)
-        cell = info.cell(row=row, column=2)
-        cell.value = value
-        cell.data_type = "s"
+        write_cell(info.cell(row=row, column=1), label)
+        write_cell(info.cell(row=row, column=2), value)
     info.column_dimensions["A"].width = 18
     info.column_dimensions["B"].width = 60
     return workbook

@@ -14,7 +14,6 @@ from org.models import Leader, Unit
 
 from .models import Campaign, Indicator, IndicatorSource, Task
 
-MAX_UPLOAD = 5 * 1024 * 1024
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
@@ -248,40 +247,13 @@ class ImportForm(forms.Form):
         style_form(self)
 
     def clean(self) -> dict[str, Any]:
-        from .plan_import import read_docx_text
+        from .services.importing import plan_file_text
 
         data = super().clean() or {}
         upload: UploadedFile | None = data.get("file")
         text = (data.get("text") or "").strip()
         if upload is not None:
-            if upload.size and upload.size > MAX_UPLOAD:
-                raise forms.ValidationError("文件超过 5 MB，请只上传方案本身")
-            head = upload.read(8)
-            upload.seek(0)
-            name = (upload.name or "").lower()
-            if head.startswith(b"PK\x03\x04") and name.endswith(".docx"):
-                try:
-                    text = read_docx_text(upload)
-                except Exception:  # a damaged or disguised file: python-docx raises many kinds
-                    raise forms.ValidationError(
-                        "这个 .docx 文件打不开，可能已损坏；请另存后重试，或粘贴文字"
-                    ) from None
-            elif name.endswith(".txt"):
-                raw = upload.read()
-                for encoding in ("utf-8-sig", "gb18030"):
-                    try:
-                        text = raw.decode(encoding)
-                        break
-                    except UnicodeDecodeError:
-                        continue
-                else:
-                    raise forms.ValidationError(
-                        "读不出这个 .txt 文件的文字编码，请另存为 UTF-8 后重试"
-                    )
-            elif name.endswith(".doc"):
-                raise forms.ValidationError("不支持旧版 .doc 文件：请在 Word 中另存为 .docx 后上传")
-            else:
-                raise forms.ValidationError("只支持 .docx 和 .txt 文件")
+            text = plan_file_text(upload)
         if not text.strip():
             raise forms.ValidationError("请粘贴方案全文或上传方案文件")
         data["plan_text"] = text

@@ -120,5 +120,5 @@ class PostForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["photo"].widget.attrs["accept"] = "image/*"
+        self.fields["photo"].widget.attrs["accept"] = "image/jpeg,image/png"
         style_form(self)

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from org.models import Unit, User
+from org.uploads import file_response
 
 from . import indicators, photos, selectors, services
 from .forms import CentreForm, FacilityForm, InspectionForm, InstitutionForm, PostForm
@@ -219,10 +220,8 @@ def post_photo(request: HttpRequest, pk: int) -> FileResponse:
         handle = path.open("rb")
     except (OSError, ValueError):
         raise Http404("照片不存在") from None
-    response = FileResponse(handle, content_type="image/jpeg")
-    response["Cache-Control"] = "private, max-age=3600"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    label = f"{post.day:%Y-%m-%d}-{post.get_item_display()}.jpg"
+    return file_response(handle, content_type="image/jpeg", filename=label, inline=True)
 
 
 @require_GET

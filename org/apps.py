@@ -11,6 +11,9 @@ class OrgConfig(AppConfig):
         from .navigation import ALL_ROLES, NavItem, register
 
         signals.connect(self)
+        from .uploads import check_parsers
+
+        check_parsers()  # no start with an XML parser that expands entities (uploads)
 
         register(NavItem("首页", "home", ALL_ROLES, order=0))
         everyone_but_institution = tuple(r for r in ALL_ROLES if r != Role.INSTITUTION)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from decimal import Decimal
 from io import BytesIO
 from typing import Any
 from urllib.parse import quote
@@ -73,7 +72,7 @@ def export_response(persons: Iterable[Person], filename: str) -> HttpResponse:
     Written in openpyxl's write-only mode with two named styles, so tens of thousands of rows
     take seconds, not minutes; text is always stored as text (never a formula).
     """
-    from org.xlsx import XLSX
+    from org.xlsx import XLSX, write_cell
 
     workbook = Workbook(write_only=True)
     header_style, body_style = _styles()
@@ -85,12 +84,9 @@ def export_response(persons: Iterable[Person], filename: str) -> HttpResponse:
     sheet.freeze_panes = "A2"
 
     def cell(value: Any, style: str, number_format: str | None = None) -> WriteOnlyCell:
-        written = WriteOnlyCell(sheet, value=float(value) if isinstance(value, Decimal) else value)
-        if isinstance(value, str):
-            written.data_type = "s"
+        written = WriteOnlyCell(sheet)
         written.style = style
-        if number_format:
-            written.number_format = number_format
+        write_cell(written, value, number_format)  # text stays text, never a formula
         return written
 
     sheet.append([cell(h, "roster_header") for h in [*HEADERS[:-1], "状态"]])

@@ -7,7 +7,6 @@ in a message: a message names the row, the column and what is wrong.
 
 from __future__ import annotations
 
-import zipfile
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
@@ -15,17 +14,25 @@ from typing import IO, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 from simple_history.utils import bulk_create_with_history
 
 from org.models import Unit, UnitKind, User
+from org.uploads import (
+    XLSX,
+    UploadRefused,
+    check_size,
+    check_workbook,
+    iter_rows_capped,
+    read_capped,
+)
 
 from . import idnumber, selectors, services
 from .models import Assistance, Household, Person, SelfCare, SupportMode, SupportPeriod
 
 MAX_BYTES = 10 * 1024 * 1024
 MAX_ROWS = 20_000
+HEADER_ROWS = 10  # the header may stand this far down
 
 # Column: (header, aliases, required)
 COLUMNS: list[tuple[str, tuple[str, ...], bool]] = [
@@ -104,21 +111,6 @@ def _date(value: Any) -> date | None:
         return None
 
 
-def _refuse_file(name: str, size: int, head: bytes) -> str | None:
-    lower = name.lower()
-    if lower.endswith(".xls") or head.startswith(b"\xd0\xcf\x11\xe0"):
-        return "只能上传 .xlsx 文件：请在 Excel 中“另存为” Excel 工作簿（*.xlsx）后再上传"
-    if lower.endswith(".xlsm"):
-        return "不接受含宏的 .xlsm 文件：请另存为 Excel 工作簿（*.xlsx）后再上传"
-    if not lower.endswith(".xlsx"):
-        return "只能上传 .xlsx 文件"
-    if size > MAX_BYTES:
-        return f"文件太大（{size / 1024 / 1024:.1f} MB），最大 10 MB：请分成几个文件上传"
-    if not head.startswith(b"PK"):
-        return "文件不是有效的 .xlsx 工作簿，请用 Excel 重新保存后上传"
-    return None
-
-
 def _find_header(rows: list[tuple[Any, ...]]) -> tuple[int, dict[str, int]] | None:
     """The first of the top rows that names 姓名 and 身份证号: its index and the column map."""
     for index, row in enumerate(rows[:10]):
@@ -165,24 +157,22 @@ class _Context:
 def roster_import(*, user: User, name: str, size: int, stream: IO[bytes]) -> ImportResult:
     """Check the whole file; save every row or none."""
     result = ImportResult()
-    head = stream.read(8)
-    stream.seek(0)
-    refused = _refuse_file(name, size, head)
-    if refused:
-        result.errors.append(refused)
+    too_many = f"行数超过 {MAX_ROWS} 行：请分成几个文件上传"
+    try:
+        check_size(size, MAX_BYTES)
+        workbook = check_workbook(read_capped(stream, MAX_BYTES), name)
+    except UploadRefused as refused:
+        result.errors.append(refused.message)
         return result
     try:
-        workbook = load_workbook(stream, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError):
-        result.errors.append("文件不是有效的 .xlsx 工作簿，请用 Excel 重新保存后上传")
+        limit = MAX_ROWS + HEADER_ROWS + 1
+        rows = list(iter_rows_capped(workbook.worksheets[0], max_rows=limit, message=too_many))
+    except UploadRefused as refused:
+        result.errors.append(refused.message)
         return result
-    try:
-        sheet = workbook.worksheets[0]
-        rows: list[tuple[Any, ...]] = []
-        for row in sheet.iter_rows(values_only=True):
-            rows.append(row)
-            if len(rows) > MAX_ROWS + 11:  # the header may stand up to 10 rows down
-                break
+    except Exception:  # a part damaged past what the checks read
+        result.errors.append(XLSX.damaged)
+        return result
     finally:
         workbook.close()
     found = _find_header(rows)
@@ -191,7 +181,7 @@ def roster_import(*, user: User, name: str, size: int, stream: IO[bytes]) -> Imp
         return result
     header_index, mapping = found
     if sum(1 for row in rows[header_index + 1 :] if any(_text(v) for v in row)) > MAX_ROWS:
-        result.errors.append(f"行数超过 {MAX_ROWS} 行：请分成几个文件上传")
+        result.errors.append(too_many)
         return result
     missing = [h for h, _a, required in COLUMNS if required and h not in mapping]
     context = _Context(user)

@@ -11,9 +11,10 @@ import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from io import BytesIO
-from typing import IO, Any
+from typing import Any
 
 from org.models import User
+from org.uploads import UploadRefused, read_capped
 
 from ..models import Period
 from .upload import MAX_BYTES, Problem, Refused, upload_check, upload_save
@@ -48,14 +49,10 @@ class Incoming:
 def read_upload(upload: Any) -> Incoming:
     """An uploaded file's bytes, unless it is too large to be a template or an archive of them."""
     name = str(getattr(upload, "name", "") or "未命名文件")
-    size = getattr(upload, "size", None)
-    if size is not None and size > MAX_ARCHIVE_BYTES:
-        return Incoming(name, None, f"文件超过 {MAX_ARCHIVE_BYTES // 1024 // 1024} MB，没有读取")
-    stream: IO[bytes] = upload
-    data = stream.read(MAX_ARCHIVE_BYTES + 1)
-    if len(data) > MAX_ARCHIVE_BYTES:
-        return Incoming(name, None, f"文件超过 {MAX_ARCHIVE_BYTES // 1024 // 1024} MB，没有读取")
-    return Incoming(name, data)
+    try:
+        return Incoming(name, read_capped(upload, MAX_ARCHIVE_BYTES))
+    except UploadRefused as refused:
+        return Incoming(name, None, refused.message)
 
 
 def _member_name(info: zipfile.ZipInfo) -> str:
@@ -88,10 +85,7 @@ def expand(incoming: Incoming) -> list[Incoming]:
         return [incoming]
     archive = _is_archive(incoming.data)
     if archive is None:
-        if len(incoming.data) > MAX_BYTES:
-            size = MAX_BYTES // 1024 // 1024
-            return [Incoming(incoming.name, None, f"文件超过 {size} MB，不是系统下载的填报模板")]
-        return [incoming]
+        return [incoming]  # a workbook, or what claims to be one: upload_check decides
     members = [
         info
         for info in archive.infolist()
@@ -151,7 +145,9 @@ def bulk_load(
             result.problems = [Problem(incoming.problem)]
             continue
         try:
-            checked = upload_check(incoming.data, user=user, submit=submit, period=period)
+            checked = upload_check(
+                incoming.data, user=user, submit=submit, period=period, name=incoming.name
+            )
             result.unit = checked.unit.name
             key = (checked.period.pk, checked.unit.pk)
             if key in seen:

@@ -14,6 +14,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.utils.cell import coordinate_to_tuple
 
 from org.models import Unit
+from org.uploads import iter_rows_capped
 
 from ..models import Entry, IndicatorKind, Period, Report
 from ..services.reporting import EntryInput, report_lock_reason
@@ -24,6 +25,7 @@ from .values import CellError, is_formula, read_number, read_stage, read_text
 
 REDOWNLOAD = "请在系统“月报”页面重新下载本单位本期的模板"
 NUMERIC = ("value", "numerator", "denominator", "stage")  # cells where "=…" cannot be text
+MAX_FORM_ROWS = 5000  # a form has a row per indicator and text field; a sheet longer is not ours
 
 
 @dataclass
@@ -38,8 +40,12 @@ def read_form(workbook: Any, signature: Signature) -> dict[str, tuple[Any, str]]
     refs = [coordinate_to_tuple(ref) for ref in [*signature.cells, *signature.titles.values()]]
     last_row = max((row for row, _col in refs), default=1) + 30
     cells: dict[str, tuple[Any, str]] = {}
-    sheet = workbook[FORM_SHEET]
-    for row, values in enumerate(sheet.iter_rows(min_row=1, max_row=last_row, max_col=12), start=1):
+    rows = iter_rows_capped(
+        workbook[FORM_SHEET], max_rows=MAX_FORM_ROWS, max_cols=12, values_only=False
+    )
+    for row, values in enumerate(rows, start=1):
+        if row > last_row:
+            break
         for col, cell in enumerate(values, start=1):
             value = getattr(cell, "value", None)
             if value is not None:

@@ -12,11 +12,9 @@
 
 from __future__ import annotations
 
-import warnings
 import zipfile
 import zlib
 from dataclasses import dataclass
-from io import BytesIO
 from typing import Any
 from xml.etree.ElementTree import ParseError
 
@@ -24,9 +22,9 @@ from defusedxml import DefusedXmlException
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from openpyxl import load_workbook
 
 from org.models import Unit, User
+from org.uploads import XLSX, UploadRefused, check_size, check_workbook
 
 from ..models import Period, Report
 from ..services.reporting import ReportConflict, report_lock_reason, report_save
@@ -36,9 +34,6 @@ from .reader import REDOWNLOAD, FormReader, ReportInput, read_form
 from .signature import FORM_SHEET, SIGNATURE_SHEET, OldTemplate, Signature
 
 MAX_BYTES = 5 * 1024 * 1024
-MAX_MEMBERS = 300  # a template has about 15 parts
-MAX_EXPANDED = 60 * 1024 * 1024
-OLE_HEADER = bytes.fromhex("D0CF11E0A1B11AE1")
 
 __all__ = ["MAX_BYTES", "Problem", "Refused", "upload_apply", "upload_check", "upload_save"]
 
@@ -53,51 +48,19 @@ class Checked:
     reports: list[ReportInput]
 
 
-DAMAGED = "文件已损坏，打不开，请用 Excel 打开检查后另存为 .xlsx 再上传"
+DAMAGED = XLSX.damaged
 # What a damaged workbook raises while openpyxl reads it lazily: refused, never a server error.
 DAMAGED_ERRORS = (zlib.error, zipfile.BadZipFile, EOFError, ParseError, DefusedXmlException)
 
 
-def open_workbook(data: bytes) -> Any:
-    """The workbook in read-only mode, or Refused when the bytes are not a plain .xlsx."""
-    if len(data) > MAX_BYTES:
-        raise refuse(f"文件超过 {MAX_BYTES // 1024 // 1024} MB，请只上传系统下载的填报模板")
-    if data.startswith(OLE_HEADER):
-        raise refuse(
-            "这是旧版 Excel（.xls）文件或加了打开密码的文件，请去掉密码后“另存为”Excel 工作簿（.xlsx）再上传"
-        )
-    not_workbook = "这不是 Excel 工作簿（.xlsx）文件，请上传系统下载的填报模板"
+def open_workbook(data: bytes, name: str = "") -> Any:
+    """The workbook in read-only mode, or Refused when the bytes are not a plain .xlsx
+    (org.uploads: size, old .xls, HTML, macros, zip bombs, DTDs, damage)."""
     try:
-        archive = zipfile.ZipFile(BytesIO(data))
-        members = archive.infolist()
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError, EOFError):
-        raise refuse(not_workbook) from None
-    names = {member.filename.lower() for member in members}
-    if any(name.endswith("vbaproject.bin") for name in names):
-        raise refuse("文件含有宏，系统不接收带宏的文件，请在 Excel 中“另存为”Excel 工作簿（.xlsx）")
-    if "xl/workbook.xml" not in names or "[content_types].xml" not in names:
-        raise refuse(not_workbook)
-    if len(members) > MAX_MEMBERS or sum(m.file_size for m in members) > MAX_EXPANDED:
-        raise refuse("文件内容过大，不是系统下载的填报模板，请重新下载后填写")
-    try:
-        # Every member's stream and checksum, read before openpyxl sees any of it (the sizes are
-        # capped above): a damaged file is refused here rather than half-way through reading it.
-        damaged = archive.testzip()
-        content_types = archive.read("[Content_Types].xml")[:65536]
-    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError, KeyError):
-        raise refuse(DAMAGED) from None
-    if damaged is not None:
-        raise refuse(DAMAGED)
-    if b"macroEnabled" in content_types:
-        raise refuse("文件含有宏，系统不接收带宏的文件，请在 Excel 中“另存为”Excel 工作簿（.xlsx）")
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # openpyxl warns about extensions it drops
-            return load_workbook(
-                BytesIO(data), read_only=True, keep_vba=False, data_only=False, keep_links=False
-            )
-    except Exception:  # openpyxl raises many kinds for a damaged file
-        raise refuse(DAMAGED) from None
+        check_size(data, MAX_BYTES)
+        return check_workbook(data, name, data_only=False)
+    except UploadRefused as refused:
+        raise refuse(refused.message) from None
 
 
 def read_signature(workbook: Any) -> Signature:
@@ -155,6 +118,8 @@ def _read_reports(
         raise refuse(f"这是“{unit.name}”的模板，您不能为这个单位上传月报")
     try:
         cells = read_form(workbook, signature)
+    except UploadRefused as refused:
+        raise refuse(refused.message) from None
     except Exception:  # a damaged sheet part shows only when its rows are read
         raise refuse("文件已损坏，打不开，请用 Excel 打开检查后另存为 .xlsx 再上传") from None
     reader = FormReader(signature, period, unit, submit)
@@ -176,13 +141,14 @@ def upload_check(
     submit: bool,
     period: Period | None = None,
     unit: Unit | None = None,
+    name: str = "",
 ) -> Checked:
     """Check the whole file; Refused (with every problem) unless all of it can be saved.
 
     `period` and `unit` are those the file is uploaded to; left out, they are read from the
     file's signature (the office's bulk upload, the command) and the user must act for the unit.
     """
-    workbook = open_workbook(data)
+    workbook = open_workbook(data, name)
     try:
         signature = read_signature(workbook)
         found_period, found_unit = resolve_target(signature, period=period, unit=unit)
@@ -246,8 +212,9 @@ def upload_apply(
     submit: bool,
     period: Period | None = None,
     unit: Unit | None = None,
+    name: str = "",
 ) -> Checked:
     """Check a file and, if it is right, save it; Refused with every problem otherwise."""
-    checked = upload_check(data, user=user, submit=submit, period=period, unit=unit)
+    checked = upload_check(data, user=user, submit=submit, period=period, unit=unit, name=name)
     upload_save(checked, user=user, submit=submit)
     return checked

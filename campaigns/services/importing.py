@@ -9,6 +9,8 @@ import re
 from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_DOWN, Decimal
+from io import BytesIO
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -16,15 +18,41 @@ from django.utils import timezone
 
 from org.models import TOWNSHIP_KINDS, Leader, Unit, UnitKind, User
 from org.services import unit_create
+from org.uploads import DOCX, check_docx, read_capped
 
 from ..models import Campaign, IndicatorKind, Task, TaskKind
-from ..plan_import import PlanDraft, TaskDraft, parse_plan
+from ..plan_import import PlanDraft, TaskDraft, parse_plan, read_docx_text
 from . import plan as plan_services
 
 NOT_A_PLAN = (
     "没有从这段文字里识别出任何任务。请粘贴工作方案的全文（带“一、”“（一）”或“1.”编号的任务，"
     "以及“任务目标”“牵头领导”“责任单位”等字样），或上传方案的 .docx / .txt 文件。"
 )
+MAX_UPLOAD = 5 * 1024 * 1024
+
+
+def plan_file_text(upload: Any) -> str:
+    """The text of an uploaded plan (.docx through org.uploads' checks, or .txt); a
+    ValidationError in Chinese for anything else."""
+    name = (getattr(upload, "name", "") or "").lower()
+    if name.endswith(".doc"):
+        raise ValidationError("不支持旧版 .doc 文件：请在 Word 中另存为 .docx 后上传")
+    if not name.endswith((".docx", ".txt")):
+        raise ValidationError("只支持 .docx 和 .txt 文件")
+    data = read_capped(upload, MAX_UPLOAD)
+    if name.endswith(".txt"):
+        for encoding in ("utf-8-sig", "gb18030"):
+            try:
+                return data.decode(encoding)
+            except UnicodeDecodeError:
+                continue
+        raise ValidationError("读不出这个 .txt 文件的文字编码，请另存为 UTF-8 后重试")
+    check_docx(data, name)
+    try:
+        return read_docx_text(BytesIO(data))
+    except Exception:  # python-docx raises many kinds for a damaged part
+        raise ValidationError(DOCX.damaged) from None
+
 
 # Group names the documents use for "every township of this kind".
 _GROUPS: list[tuple[re.Pattern[str], tuple[str, ...]]] = [

@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from org.models import Role, Unit, User
+from org.uploads import UploadRefused, read_capped
 from org.xlsx import response
 
 from ..excel.access import get_template_target
@@ -37,13 +38,18 @@ def report_upload(request: HttpRequest, pk: int, unit_pk: int) -> HttpResponse:
     upload = request.FILES.get("file")
     if upload is None:
         problems = [Problem("请选择填好的 Excel 模板文件再上传")]
-    elif upload.size is not None and upload.size > MAX_BYTES:
-        problems = [Problem(f"文件超过 {MAX_BYTES // 1024 // 1024} MB，不是系统下载的填报模板")]
     else:
         try:
             checked = upload_apply(
-                upload.read(), user=user, submit=submit, period=period, unit=unit
+                read_capped(upload, MAX_BYTES),
+                user=user,
+                submit=submit,
+                period=period,
+                unit=unit,
+                name=upload.name or "",
             )
+        except UploadRefused as too_large:
+            problems = [Problem(too_large.message)]
         except Refused as refused:
             problems = refused.problems
         else:

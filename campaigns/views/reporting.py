@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from urllib.parse import quote
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, HttpRequest, HttpResponse
@@ -14,6 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from org.access import can_manage
 from org.models import Role, User
+from org.uploads import file_response
 from org.views import _apply_errors
 
 from ..forms_reporting import EvidenceForm, PeriodOpenForm, ReopenForm, ReportForm, ReturnForm
@@ -213,16 +212,12 @@ def report_url(pk: int) -> str:
 def evidence_file(request: HttpRequest, pk: int, thumb: bool = False) -> FileResponse:
     evidence = selectors.evidence_for_user(_user(request), pk)
     stored = evidence.thumbnail if thumb and evidence.thumbnail else evidence.file
-    response = FileResponse(
-        stored.open("rb"), content_type=evidence.content_type if not thumb else "image/jpeg"
+    return file_response(
+        stored.open("rb"),
+        content_type=evidence.content_type if not thumb else "image/jpeg",
+        filename=evidence.original_name,
+        inline=evidence.is_image or thumb,
     )
-    disposition = "inline" if evidence.is_image or thumb else "attachment"
-    response["Content-Disposition"] = (
-        f"{disposition}; filename*=UTF-8''{quote(evidence.original_name)}"
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, max-age=3600"
-    return response
 
 
 @require_POST

@@ -204,8 +204,8 @@ def test_it_saves_nothing_and_names_every_problem(tree: Tree, township_a):
         ("台账.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"0" * 100, "只能上传 .xlsx 文件"),
         ("台账.xlsm", b"PK\x03\x04" + b"0" * 100, "不接受含宏的 .xlsm 文件"),
         ("台账.csv", b"a,b\n", "只能上传 .xlsx 文件"),
-        ("台账.xlsx", b"PK\x03\x04 not really a zip", "文件不是有效的 .xlsx 工作簿"),
-        ("台账.xlsx", b"just text", "文件不是有效的 .xlsx 工作簿"),
+        ("台账.xlsx", b"PK\x03\x04 not really a zip", "这不是 Excel 工作簿（.xlsx）文件"),
+        ("台账.xlsx", b"just text", "这不是 Excel 工作簿（.xlsx）文件"),
     ],
 )
 def test_it_refuses_what_is_not_an_xlsx_workbook(tree: Tree, township_a, name, data, message):
