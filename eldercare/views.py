@@ -13,17 +13,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
+from org.current import acting_user as _user
 from org.models import Unit, User
 from org.uploads import file_response
 
 from . import indicators, photos, selectors, services
 from .forms import CentreForm, FacilityForm, InspectionForm, InstitutionForm, PostForm
 from .models import DisplayPost, Institution
-
-
-def _user(request: HttpRequest) -> User:
-    assert isinstance(request.user, User)
-    return request.user
 
 
 def _month(request: HttpRequest, default: date) -> date:

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 import audit
+from org.current import acting_user as _user
 from org.models import User
 
 from . import exports, roster, selectors, services
@@ -28,11 +29,6 @@ from .forms import (
     VisitForm,
 )
 from .models import Assistance, Person, PersonStatus, SelfCare, SupportMode
-
-
-def _user(request: HttpRequest) -> User:
-    assert isinstance(request.user, User)
-    return request.user
 
 
 def _filters(request: HttpRequest) -> selectors.PersonFilter:

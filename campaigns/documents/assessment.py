@@ -12,13 +12,13 @@ from django.utils import timezone
 from docx.shared import Pt
 from openpyxl import Workbook
 
+from org.dates import cn_date
 from org.models import Role, Unit, User
 from org.xlsx import new_workbook
 
 from ..models import AdjustmentItem, Assessment, Bulletin, BulletinKind, Campaign, Period, Task
 from ..selectors.plan import campaigns_visible_to
 from ..services.assessment import FAIL, GRADES, assessment_periods
-from ..services.dispatch import cn_date
 from .monthly import LIGHT_NAMES
 from .official import FONT_HEADING, SIZE_SMALL_TABLE, OfficialDocument
 from .workbooks import SCORE, Sheets

@@ -19,8 +19,8 @@ from openpyxl.workbook.protection import WorkbookProtection
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
+from org.dates import cn_date
 from org.models import Unit
-from org.templatetags.dalei import cn_date
 from org.xlsx import BORDER, FONT, HEADER_FILL, new_workbook, write_cell
 
 from ..models import Entry, IndicatorKind, Period, Report, Target

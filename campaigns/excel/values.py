@@ -12,7 +12,8 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from org.templatetags.dalei import cn_date, num
+from org.dates import cn_date
+from org.templatetags.dalei import num
 
 from ..models import Entry, Indicator, IndicatorKind
 

@@ -16,6 +16,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from org.dates import cn_date
 from org.models import User
 
 from ..models import (
@@ -34,10 +35,6 @@ from .ranking import standings_save
 from .reporting import computed_fill
 
 CN_NUMBERS = "一二三四五六七八九十"
-
-
-def cn_date(day: date) -> str:
-    return f"{day.year}年{day.month}月{day.day}日"
 
 
 def _value_text(line: dict[str, Any], stages: dict[int, list[str]]) -> str:

@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from org import computed
+from org.dates import cn_date
 from org.models import Leader, Unit, UnitKind, User
 from org.services import notify_units
 
@@ -42,14 +43,12 @@ def _raise(errors: dict[str, list[str]]) -> None:
         raise ValidationError(errors)
 
 
-def _fmt(day: date) -> str:
-    return f"{day.year}年{day.month}月{day.day}日"
-
-
 def _inside(campaign: Campaign, day: date | None, what: str) -> list[str]:
     if day is None or campaign.start <= day <= campaign.end:
         return []
-    return [f"{what}{_fmt(day)}不在方案期限内（{_fmt(campaign.start)}至{_fmt(campaign.end)}）"]
+    return [
+        f"{what}{cn_date(day)}不在方案期限内（{cn_date(campaign.start)}至{cn_date(campaign.end)}）"
+    ]
 
 
 def _tell_if_published(campaign: Campaign, units: Iterable[Unit], what: str) -> None:

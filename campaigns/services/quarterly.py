@@ -21,6 +21,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from org.access import MANAGE, has_unit_perm
+from org.dates import cn_date
 from org.models import User
 
 from ..models import (
@@ -34,7 +35,7 @@ from ..models import (
     Standing,
     TaskKind,
 )
-from .dispatch import CN_NUMBERS, _fingerprint, cn_date
+from .dispatch import CN_NUMBERS, _fingerprint
 from .ranking import _q
 from .reporting import period_bounds
 

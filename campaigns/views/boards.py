@@ -12,18 +12,14 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
-from org.models import Role, User
+from org.current import acting_user as _user
+from org.models import Role
 
 from ..models import CampaignStatus, DisplayLink, Period
 from ..selectors import plan as plan_selectors
 from ..selectors.boards import board_for
 
 BOARD_ROLES = (Role.LEADER, Role.OFFICE, Role.SECTION)
-
-
-def _user(request: HttpRequest) -> User:
-    assert isinstance(request.user, User)
-    return request.user
 
 
 @require_GET

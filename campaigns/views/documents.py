@@ -16,6 +16,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from org.access import MANAGE, has_unit_perm
+from org.current import acting_user as _user
 from org.models import Role, User
 from org.xlsx import XLSX
 
@@ -31,11 +32,6 @@ from ..services import quarterly as quarterly_services
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 STAFF = (Role.LEADER, Role.OFFICE, Role.SECTION)
 ASSESSMENT_READERS = (Role.LEADER, Role.OFFICE)
-
-
-def _user(request: HttpRequest) -> User:
-    assert isinstance(request.user, User)
-    return request.user
 
 
 def _is_office(user: User, campaign: Campaign) -> bool:

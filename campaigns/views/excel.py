@@ -8,7 +8,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from org.models import Role, Unit, User
+from org.current import acting_user as _user
+from org.models import Role, Unit
 from org.uploads import UploadRefused, read_capped
 from org.xlsx import response
 
@@ -17,11 +18,6 @@ from ..excel.bulk import bulk_load, read_upload
 from ..excel.template import template_build, template_filename
 from ..excel.upload import MAX_BYTES, Problem, Refused, upload_apply
 from ..selectors import reporting as selectors
-
-
-def _user(request: HttpRequest) -> User:
-    assert isinstance(request.user, User)
-    return request.user
 
 
 @require_GET

@@ -10,7 +10,8 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from org.access import MANAGE, can_manage, units_visible_to
-from org.models import Leader, Unit, UnitKind, User
+from org.current import acting_user as _user
+from org.models import Leader, Unit, UnitKind
 from org.views import _apply_errors
 
 from .. import exports
@@ -20,11 +21,6 @@ from ..selectors import plan as selectors
 from ..selectors.history import plan_changes
 from ..services import plan as services
 from ..services.importing import unmatched_names
-
-
-def _user(request: HttpRequest) -> User:
-    assert isinstance(request.user, User)
-    return request.user
 
 
 @require_GET

@@ -8,17 +8,12 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
-from org.models import User
+from org.current import acting_user as _user
 
 from ..models import BulletinKind
 from ..selectors import ranking as selectors
 from ..selectors import reporting as reporting_selectors
 from ..services.dispatch import period_dispatch
-
-
-def _user(request: HttpRequest) -> User:
-    assert isinstance(request.user, User)
-    return request.user
 
 
 @require_GET

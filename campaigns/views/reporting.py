@@ -11,7 +11,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from org.access import can_manage
-from org.models import Role, User
+from org.current import acting_user as _user
+from org.models import Role
 from org.uploads import file_response
 from org.views import _apply_errors
 
@@ -21,11 +22,6 @@ from ..selectors import plan as plan_selectors
 from ..selectors import reporting as selectors
 from ..services import evidence as evidence_services
 from ..services import reporting as services
-
-
-def _user(request: HttpRequest) -> User:
-    assert isinstance(request.user, User)
-    return request.user
 
 
 @require_GET

@@ -9,6 +9,8 @@ from typing import Any
 from django import template
 from django.utils.html import format_html
 
+from org import dates
+
 register = template.Library()
 
 
@@ -25,9 +27,7 @@ def num(value: Any) -> str:
 
 @register.filter
 def cn_date(value: date | datetime | None) -> str:
-    if not value:
-        return ""
-    return f"{value.year}年{value.month}月{value.day}日"
+    return dates.cn_date(value)
 
 
 @register.filter
