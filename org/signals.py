@@ -53,6 +53,8 @@ def schedule_idle_accounts(
     sender: Any, apps: Any = None, using: str = "default", **kwargs: Any
 ) -> None:
     """Keep one daily beat entry for the idle-account job (02:30, the bureau's time)."""
+    if apps is None:  # `flush` sends the signal without the migration state
+        from django.apps import apps
     try:
         apps.get_model("django_celery_beat", "PeriodicTask")
     except LookupError:  # django-celery-beat is not migrated yet
