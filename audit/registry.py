@@ -54,6 +54,7 @@ RULES: dict[str, Rule] = {
     "password_change": Rule("org.user", post=UPDATE),
     "password_change_done": READ,
     "screen": Rule("campaigns.displaylink"),
+    "healthz": READ,  # the load balancer's probe: no login, no data
     # org
     "org:unit_list": READ,
     "org:unit_create": Rule("org.unit", post=CREATE),

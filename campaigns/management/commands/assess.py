@@ -7,10 +7,13 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from audit.commands import audited_command
+
 from ...models import Campaign
 from ...services.assessment import year_assess
 
 
+@audited_command("create")
 class Command(BaseCommand):
     help = "年终考核：按全年已调度月份的得分和加扣分计算各单位总分、名次和等次（可重复运行）"
 

@@ -8,11 +8,14 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from audit.commands import audited_command
+
 from ...models import Campaign, Period
 from ...services.dispatch import period_dispatch
 from ...services.reporting import period_bounds
 
 
+@audited_command("dispatch")
 class Command(BaseCommand):
     help = (
         "调度：截止调度期、计算排名并印发调度通报（重复运行只会得到同一期通报，数据有改动时发更正）"

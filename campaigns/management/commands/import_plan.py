@@ -8,6 +8,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from audit.commands import audited_command
 from org.access import MANAGE, units_visible_to
 from org.models import Unit, UnitKind, User
 
@@ -15,6 +16,7 @@ from ...plan_import import read_docx_text
 from ...services.importing import campaign_import, unmatched_names
 
 
+@audited_command("import")
 class Command(BaseCommand):
     help = "把工作方案文件（.txt 或 .docx）读成方案草稿，供局办公室核对后发布"
 

@@ -7,11 +7,13 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from audit.commands import audited_command
 from org.models import User
 
 from ...excel.bulk import Incoming, bulk_load, read_upload
 
 
+@audited_command("import")
 class Command(BaseCommand):
     help = "导入各单位填好的 Excel 月报模板（.xlsx 或装有模板的 .zip）；有文件被退回时退出码为 1"
 

@@ -8,9 +8,12 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
+from audit.commands import audited_command
+
 from ...services.reporting import reminders_send
 
 
+@audited_command("remind")
 class Command(BaseCommand):
     help = "向还没有提交月报的单位发催报提醒（截止日前若干天起，截止后每天一次；同一天不重复）"
 

@@ -7,10 +7,13 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from audit.commands import audited_command
+
 from ...models import Campaign
 from ...services.quarterly import parse_quarter, quarter_summarize
 
 
+@audited_command("create")
 class Command(BaseCommand):
     help = "季度小结：季度各月调度后生成小结初稿（数据不变时重复运行得到同一份，通报更正后生成新的一版）"
 
