@@ -13,7 +13,9 @@ from org.models import Role, Unit, User
 from .models import SYSTEM_ROLE, Event
 from .registry import RULES
 
-ROLE_LABELS: dict[str, str] = {**dict(Role.choices), SYSTEM_ROLE: "命令行"}
+ROLE_LABELS: dict[str, str] = {value: str(label) for value, label in Role.choices} | {
+    SYSTEM_ROLE: "命令行"
+}
 DETAIL_LABELS = {
     "reason": "事由",
     "field": "涉及",
