@@ -3,11 +3,13 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from campaigns.views import boards as campaign_boards
+from minzheng.health import healthz
 from org import views as org_views
 from org.auth_views import LoginView, PasswordChangeView
 
 urlpatterns = [
     path("", org_views.home, name="home"),
+    path("healthz", healthz, name="healthz"),
     path("login/", LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("password/", PasswordChangeView.as_view(), name="password_change"),

@@ -14,7 +14,7 @@ from org import services
 from org.models import User
 from tests.conftest import Plan, Tree, client_for
 
-PUBLIC = {"login", "logout"}
+PUBLIC = {"login", "logout", "healthz"}
 # Open without a login by design, each guarded by its own secret and tested where it is built.
 TOKEN_PAGES = {"screen"}  # the meeting-room screen: a revocable display link (test_boards.py)
 # A user's own password is theirs to change, whatever their role.
