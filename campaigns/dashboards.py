@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Q
+from django.db.models import Subquery
 from django.utils import timezone
 
 from org.access import units_visible_to
@@ -27,7 +27,7 @@ from .models import (
 from .selectors.boards import board_for
 from .selectors.plan import campaigns_visible_to
 from .selectors.ranking import bulletins_visible_to
-from .selectors.reporting import open_periods_for, review_queue
+from .selectors.reporting import open_periods_for, review_queue, reviewable, reviewable_tasks
 
 OPEN_STATES = (ReportStatus.DRAFT, ReportStatus.RETURNED)
 
@@ -50,20 +50,23 @@ def board_summary(user: User) -> dict[str, Any]:
 
 def section_desk(user: User) -> dict[str, Any]:
     """Reports to review, late units, red lights and the problems units wrote, on my tasks."""
-    mine = Q(task__responsible_units__in=user.scope.filter(kind="section"))
-    queue = list(review_queue(user)[:8])
+    task_ids = list(reviewable_tasks(user).values_list("pk", flat=True))
+    mine = reviewable(user, task_ids)
+    queue = list(review_queue(user, task_ids)[:8])
     open_reports = Report.objects.filter(
         mine,
         period__status=PeriodStatus.OPEN,
         status__in=OPEN_STATES,
         period__due__lt=timezone.localdate(),
     ).select_related("unit", "task", "period")
-    latest = (
-        Standing.objects.filter(mine, light=Light.RED)
+    # The red lights of the latest month that has any, in one query.
+    red_lights = Standing.objects.filter(mine, light=Light.RED)
+    latest = red_lights.order_by("-period__starts").values("period_id")[:1]
+    red = list(
+        red_lights.filter(period_id=Subquery(latest))
         .select_related("unit", "task", "period")
-        .order_by("-period__starts", "task__order", "unit__path")
+        .order_by("task__order", "unit__path")[:12]
     )
-    red = [s for s in latest if s.period_id == latest[0].period_id] if latest else []
     problems = list(
         Report.objects.filter(mine, status__in=(ReportStatus.SUBMITTED, ReportStatus.ACCEPTED))
         .exclude(problems="")
@@ -73,9 +76,9 @@ def section_desk(user: User) -> dict[str, Any]:
     )
     return {
         "queue": queue,
-        "queue_count": review_queue(user).count(),
-        "late": list(open_reports.distinct()[:20]),
-        "red": red[:12],
+        "queue_count": review_queue(user, task_ids).count(),
+        "late": list(open_reports[:20]),
+        "red": red,
         "problems": problems,
     }
 

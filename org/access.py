@@ -16,9 +16,9 @@ from dataclasses import dataclass
 from functools import wraps
 from typing import Any, TypeVar
 
-from django.contrib.auth.models import AnonymousUser
+from django.contrib.auth.models import AnonymousUser, Permission
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
-from django.db.models import Exists, F, Model, OuterRef, Q, QuerySet
+from django.db.models import Exists, F, Model, OuterRef, Q, QuerySet, Subquery
 from django.db.models.lookups import StartsWith
 from django.http import Http404, HttpRequest
 
@@ -64,6 +64,16 @@ def policy_for(user: User | AnonymousUser) -> RolePolicy | None:
     return ROLE_POLICIES.get(getattr(user, "role", ""))
 
 
+def _permission_id(codename: str) -> Subquery:
+    """The permission's id as a scalar subquery: computed once per query, where a join with
+    auth_permission inside the EXISTS would scan that table again for every row tested."""
+    return Subquery(
+        Permission.objects.filter(
+            content_type__app_label="org", content_type__model="unit", codename=codename
+        ).values("pk")[:1]
+    )
+
+
 def units_visible_to(user: User | AnonymousUser, perm: str = VIEW) -> QuerySet[Unit]:
     """Units on which the user holds `perm`, directly or inherited; a lazy single query.
 
@@ -74,7 +84,7 @@ def units_visible_to(user: User | AnonymousUser, perm: str = VIEW) -> QuerySet[U
     if policy is None or perm not in policy.perms:
         return Unit.objects.none()
     assert isinstance(user, User)
-    grants = UnitUserObjectPermission.objects.filter(user=user, permission__codename=perm)
+    grants = UnitUserObjectPermission.objects.filter(user=user, permission_id=_permission_id(perm))
     if policy.inherit:
         # A unit is reached when the path of a granted unit is a prefix of its own path.
         grants = grants.filter(StartsWith(OuterRef("path"), F("content_object__path")))

@@ -1,7 +1,9 @@
 """擂台榜: the contests' rankings, lights, changes and the months so far, from the standings.
 
 The board reads the same `Standing` rows the bulletin was made from, so its figures are the
-bulletin's. Every board is built from three queries whatever the number of units or months.
+bulletin's. Every board is built from four queries whatever the number of units or months: the
+periods, the month's standings, the earlier months' scores (for the sparklines) and the
+month's report ids.
 """
 
 from __future__ import annotations
@@ -94,43 +96,44 @@ def board_for(campaign: Campaign, period: Period | None = None, units: Any = Non
     if period is None:
         return Board(campaign, None, periods, [], [], [])
     shown = [p for p in periods if p.starts <= period.starts]
-    standings = Standing.objects.filter(period__in=shown).select_related("task", "unit")
+    # The months so far only feed the sparklines: four figures a row, no details, no joins.
+    trend_rows = Standing.objects.filter(period__in=shown).order_by()
+    current = Standing.objects.filter(period=period).select_related("task", "unit")
     if units is not None:
-        standings = standings.filter(unit__in=units)
+        trend_rows, current = trend_rows.filter(unit__in=units), current.filter(unit__in=units)
     reports = {
         (r["task_id"], r["unit_id"]): r["pk"]
         for r in Report.objects.filter(period=period).values("pk", "task_id", "unit_id")
     }
     index = {p.pk: i for i, p in enumerate(shown)}
-    tasks: dict[int, BoardTask] = {}
-    rows: dict[tuple[int, int], BoardRow] = {}
     trends: dict[tuple[int, int], list[float | None]] = {}
-    for standing in sorted(standings, key=lambda s: (s.task.order, s.task_id)):
+    for period_id, task_id, unit_id, score in trend_rows.values_list(
+        "period_id", "task_id", "unit_id", "score"
+    ):
+        trend = trends.setdefault((task_id, unit_id), [None] * len(shown))
+        trend[index[period_id]] = float(score)
+    tasks: dict[int, BoardTask] = {}
+    for standing in sorted(current, key=lambda s: (s.task.order, s.task_id)):
         key = (standing.task_id, standing.unit_id)
-        trend = trends.setdefault(key, [None] * len(shown))
-        trend[index[standing.period_id]] = float(standing.score)
-        if standing.period_id != period.pk:
-            continue
         task = tasks.setdefault(
             standing.task_id, BoardTask(standing.task_id, standing.task.title, standing.task.kind)
         )
-        row = BoardRow(
-            unit_id=standing.unit_id,
-            unit=standing.unit.name,
-            rank=standing.rank,
-            rank_change=standing.rank_change,
-            score=float(standing.score),
-            completion=float(standing.completion),
-            expected=float(standing.expected),
-            light=standing.light,
-            reported=standing.reported,
-            report_id=reports.get(key),
-            details=standing.details,
+        task.rows.append(
+            BoardRow(
+                unit_id=standing.unit_id,
+                unit=standing.unit.name,
+                rank=standing.rank,
+                rank_change=standing.rank_change,
+                score=float(standing.score),
+                completion=float(standing.completion),
+                expected=float(standing.expected),
+                light=standing.light,
+                reported=standing.reported,
+                report_id=reports.get(key),
+                trend=trends.get(key, [None] * len(shown)),
+                details=standing.details,
+            )
         )
-        rows[key] = row
-        task.rows.append(row)
-    for key, row in rows.items():
-        row.trend = trends[key]
     for task in tasks.values():
         task.rows.sort(key=lambda r: (r.rank or 999, -r.score, r.unit))
     ordered = list(tasks.values())

@@ -18,22 +18,39 @@ from ..models import (
     PeriodStatus,
     Report,
     ReportStatus,
+    Task,
 )
 
 
-def _reviewable(user: User) -> Q:
-    """Reports on tasks a section of the user's is responsible for."""
-    return Q(task__responsible_units__in=user.scope.filter(kind="section"))
+def reviewable_tasks(user: User) -> QuerySet[Task]:
+    """The published tasks a section of the user's is responsible for."""
+    sections = user.scope.filter(kind="section").values("pk")
+    return Task.objects.filter(
+        responsible_units__in=sections, campaign__status=CampaignStatus.PUBLISHED
+    )
+
+
+def reviewable(user: User, task_ids: list[int] | None = None) -> Q:
+    """Rows (reports, standings) on the tasks of `reviewable_tasks`, or on `task_ids` when the
+    caller has read those once (the section's desk runs several queries on them).
+
+    Task ids, not a join through the tasks' responsible units (a task lists every township
+    among them) nor through the campaigns: either way the database would read the whole
+    city's reports before keeping the section's.
+    """
+    if task_ids is None:
+        return Q(task__in=reviewable_tasks(user).values("pk"))
+    return Q(task_id__in=task_ids)
 
 
 def reports_visible_to(user: User) -> QuerySet[Report]:
     if not user.is_authenticated or not user.is_active:
         return Report.objects.none()
+    if user.role == Role.SECTION:
+        return Report.objects.filter(reviewable(user))
     reports = Report.objects.filter(period__campaign__status=CampaignStatus.PUBLISHED)
     if user.role in (Role.LEADER, Role.OFFICE):
         return reports.filter(period__campaign__bureau__in=home_bureaus(user))
-    if user.role == Role.SECTION:
-        return reports.filter(_reviewable(user)).distinct()
     return reports.filter(unit__in=units_visible_to(user))
 
 
@@ -141,10 +158,14 @@ def open_periods_for(user: User) -> list[dict[str, Any]]:
     return list(grouped.values())
 
 
-def review_queue(user: User) -> QuerySet[Report]:
+def review_queue(user: User, task_ids: list[int] | None = None) -> QuerySet[Report]:
+    reports = (
+        Report.objects.filter(reviewable(user, task_ids))
+        if user.role == Role.SECTION and user.is_active
+        else reports_visible_to(user)
+    )
     return (
-        reports_visible_to(user)
-        .filter(status=ReportStatus.SUBMITTED)
+        reports.filter(status=ReportStatus.SUBMITTED)
         .select_related("period", "task", "unit")
         .order_by("submitted_at")
     )
