@@ -251,6 +251,9 @@ def test_it_stores_a_photo_named_to_climb_out_under_a_random_name_inside_media(
         assert served["Content-Disposition"].startswith("inline;")
     assert served.status_code == 200 and served["Content-Type"] == "image/jpeg"
     assert served["X-Content-Type-Options"] == "nosniff"
+    for path in new:  # MEDIA_ROOT is never served as files: only the checking views serve them
+        direct = f"{django_settings.MEDIA_URL}{path.relative_to(media).as_posix()}"
+        assert pages.township.get(direct).status_code == 404
 
 
 CHILD = """
