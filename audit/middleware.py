@@ -68,6 +68,10 @@ class AuditMiddleware:
             return
         if status == 405:
             return  # a method the URL never takes: turned away before anything ran
+        if _sent_to_sign_in(response, match):
+            # The session had ended or the password must change first (org.middleware): the
+            # view never ran; the logout, if any, has its own row.
+            return
         if rule is None:
             # A URL the registry does not know (tests/audit/test_registry.py stops this): record
             # it anyway rather than lose a write.
@@ -143,6 +147,22 @@ class AuditMiddleware:
             object_id=object_id,
             object_repr=str(obj) if obj is not None and action != Action.REFUSED else "",
         )
+
+
+# Where a request is sent when it may not run at all: to sign in again, or to change the password.
+SIGN_IN_VIEWS = frozenset({"login", "password_change"})
+
+
+def _sent_to_sign_in(response: HttpResponseBase, match: ResolverMatch | None) -> bool:
+    target = response.get("HX-Redirect") or (
+        response.get("Location") if 300 <= response.status_code < 400 else None
+    )
+    if not target or (match is not None and match.view_name in SIGN_IN_VIEWS):
+        return False
+    try:
+        return resolve(urlsplit(target).path).view_name in SIGN_IN_VIEWS
+    except Resolver404:
+        return False
 
 
 def _created_id(response: HttpResponseBase, rule: Rule) -> Any:

@@ -190,3 +190,13 @@ def test_the_admin_shows_the_rows_read_only(db, django_user_model):
     assert client.get(reverse("admin:audit_event_add")).status_code == 403
     assert client.post(reverse("admin:audit_event_delete", args=[event.pk])).status_code == 403
     assert Event.objects.filter(pk=event.pk).exists()
+
+
+def test_a_post_sent_to_sign_in_or_change_the_password_first_is_not_a_write(tree: Tree, township_a):
+    client = client_for(township_a)
+    type(township_a).objects.filter(pk=township_a.pk).update(must_change_password=True)
+    form = person_form(tree, id_number(date(1948, 2, 29), 101))
+    response = client.post(reverse("relief:person_create"), form)
+    assert response.status_code == 302 and response["Location"] == reverse("password_change")
+    assert not Person.objects.exists()
+    assert new_rows() == []
