@@ -46,6 +46,8 @@ class AuditMiddleware:
         status = response.status_code
         note: dict[str, Any] = getattr(request, ANNOTATION, None) or {}
         safe = request.method in SAFE_METHODS
+        if status == 404 and match is None:
+            return  # no such page (a browser's /favicon.ico): nothing was refused
         if status in (403, 404):
             attempted = None
             if rule is not None:

@@ -61,6 +61,9 @@ def test_it_records_a_refused_read_and_a_refused_write(plan: Plan, mine: Person,
     refused = Event.objects.filter(action="refused").order_by("id")
     assert [e.detail for e in refused] == [{"status": 404}, {"status": 404, "attempted": "accept"}]
     assert all(e.user == township_b and e.role == "township" for e in refused)
+    # A path that is no page at all (a browser asking for /favicon.ico) refuses nothing.
+    assert client.get("/favicon.ico").status_code == 404
+    assert Event.objects.count() == 3  # the login and the two refusals
 
 
 def test_it_records_a_403_as_refused(plan: Plan, leader):
