@@ -3,8 +3,17 @@
   "use strict";
   if (!window.echarts) { return; }
   var colours = { green: "#2fb344", yellow: "#f59f00", red: "#d63939" };
+  /* Tooltips drawn inside the chart: ECharts' HTML tooltips carry style="" attributes, which
+     the Content-Security-Policy refuses. */
+  var TOOLTIP_MODE = "richText";
+  /* A bar chart is as tall as its rows (through the CSSOM: the CSP refuses style attributes). */
+  function fitRows(box, emPerRow) {
+    var rows = parseInt(box.dataset.rows || "0", 10) || 0;
+    box.style.height = "calc(" + (rows + 1) + " * " + emPerRow + "em)";
+  }
   document.querySelectorAll(".app-chart[data-chart]").forEach(function (box) {
     var data = JSON.parse(box.dataset.chart);
+    fitRows(box, 1.7);
     var chart = echarts.init(box, null, { renderer: "svg" });
     chart.setOption({
       animation: false,
@@ -16,7 +25,7 @@
         data: data.scores.map(function (v, i) { return { value: v, itemStyle: { color: colours[data.lights[i]] } }; }),
         label: { show: true, position: "right", fontSize: 11 }
       }],
-      tooltip: { trigger: "axis", axisPointer: { type: "shadow" } }
+      tooltip: { trigger: "axis", axisPointer: { type: "shadow" }, renderMode: TOOLTIP_MODE }
     });
     window.addEventListener("resize", function () { chart.resize(); });
   });
@@ -31,7 +40,7 @@
       legend: { type: "scroll", top: 0, textStyle: { fontSize: 11 } },
       xAxis: { type: "category", data: data.months, axisLabel: { fontSize: 11 } },
       yAxis: { type: "value", min: 0, max: 100, axisLabel: { fontSize: 11 } },
-      tooltip: { trigger: "axis" },
+      tooltip: { trigger: "axis", renderMode: TOOLTIP_MODE },
       series: data.series.map(function (s) { return { name: s.name, type: "line", data: s.data, connectNulls: false, symbolSize: 6 }; })
     });
     window.addEventListener("resize", function () { chart.resize(); });
@@ -39,6 +48,7 @@
   /* Completion against time: a push's units, done versus the share of time gone. */
   document.querySelectorAll(".app-progress[data-chart]").forEach(function (box) {
     var data = JSON.parse(box.dataset.chart);
+    fitRows(box, 2.2);
     var chart = echarts.init(box, null, { renderer: "svg" });
     chart.setOption({
       animation: false,
@@ -46,7 +56,7 @@
       legend: { top: 0, data: ["完成进度", "时间进度"], textStyle: { fontSize: 11 } },
       xAxis: { type: "value", max: 100, axisLabel: { fontSize: 11, formatter: "{value}%" } },
       yAxis: { type: "category", inverse: true, data: data.units, axisLabel: { fontSize: 12, interval: 0 } },
-      tooltip: { trigger: "axis", axisPointer: { type: "shadow" } },
+      tooltip: { trigger: "axis", axisPointer: { type: "shadow" }, renderMode: TOOLTIP_MODE },
       series: [
         { name: "完成进度", type: "bar", barMaxWidth: 12, data: data.done, itemStyle: { color: "#206bc4" } },
         { name: "时间进度", type: "bar", barMaxWidth: 12, data: data.expected, itemStyle: { color: "#adb5bd" } }
