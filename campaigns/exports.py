@@ -8,6 +8,7 @@ from django.db.models import QuerySet
 from django.http import HttpResponse
 from openpyxl import Workbook
 
+from org.dates import cn_date
 from org.xlsx import add_table, new_workbook, response, write_cell
 
 from .models import Campaign, IndicatorKind, Task
@@ -16,10 +17,6 @@ from .selectors.plan import plan_chapters, responsibility_matrix
 
 def _names(related: Any) -> str:
     return "、".join(str(obj) for obj in related.all())
-
-
-def _fmt_date(day: object) -> str:
-    return f"{day.year}年{day.month}月{day.day}日" if day else ""  # type: ignore[attr-defined]
 
 
 def plan_workbook(campaign: Campaign, tasks: QuerySet[Task]) -> Workbook:
@@ -54,7 +51,7 @@ def plan_workbook(campaign: Campaign, tasks: QuerySet[Task]) -> Workbook:
                 t.responsible_text or _names(t.responsible_units),
                 _names(t.participants),
                 t.cooperating_text or _names(t.cooperating_units),
-                _fmt_date(t.deadline),
+                cn_date(t.deadline),
             ]
             for t in ordered
         ],
@@ -78,7 +75,7 @@ def plan_workbook(campaign: Campaign, tasks: QuerySet[Task]) -> Workbook:
                     indicator.get_direction_display(),
                     shown,
                     indicator.scope_note,
-                    _fmt_date(indicator.deadline),
+                    cn_date(indicator.deadline),
                     indicator.weight / 100,
                     indicator.get_source_display(),
                     " → ".join(indicator.stages),
@@ -92,7 +89,7 @@ def plan_workbook(campaign: Campaign, tasks: QuerySet[Task]) -> Workbook:
                         target_row.unit.name,
                         target_row.value,
                         indicator.unit_of_measure,
-                        _fmt_date(target_row.deadline),
+                        cn_date(target_row.deadline),
                         target_row.note,
                     ]
                 )
@@ -146,8 +143,8 @@ def plan_workbook(campaign: Campaign, tasks: QuerySet[Task]) -> Workbook:
             ("方案名称", campaign.title),
             ("文号", campaign.doc_number),
             ("发文单位", campaign.issuing_unit),
-            ("印发日期", _fmt_date(campaign.issue_date)),
-            ("期限", f"{_fmt_date(campaign.start)}至{_fmt_date(campaign.end)}"),
+            ("印发日期", cn_date(campaign.issue_date)),
+            ("期限", f"{cn_date(campaign.start)}至{cn_date(campaign.end)}"),
             ("调度周期", campaign.get_cadence_display()),
             ("状态", campaign.get_status_display()),
             ("单位责任矩阵说明", "责：责任单位；参：参赛单位 / 实施主体；配：配合单位"),

@@ -6,14 +6,14 @@ from pathlib import Path
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.core.files import File
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from audit.commands import audited_command
 from org.access import MANAGE, units_visible_to
 from org.models import Unit, UnitKind, User
 
-from ...plan_import import read_docx_text
-from ...services.importing import campaign_import, unmatched_names
+from ...services.importing import campaign_import, plan_file_text, unmatched_names
 
 
 @audited_command("import")
@@ -65,17 +65,9 @@ class Command(BaseCommand):
         self.stdout.write(f"请在 /plans/{campaign.pk}/review/ 核对后发布。")
 
     def _read(self, file: Path) -> str:
-        data = file.read_bytes()
-        if file.suffix.lower() == ".docx":
-            from io import BytesIO
-
+        """The same checks as the upload page (size, zip bomb, entities, encoding)."""
+        with file.open("rb") as handle:
             try:
-                return read_docx_text(BytesIO(data))
-            except Exception:  # python-docx raises many kinds for a damaged file
-                raise CommandError(f"{file.name} 不是能打开的 .docx 文件") from None
-        for encoding in ("utf-8-sig", "gb18030"):
-            try:
-                return data.decode(encoding)
-            except UnicodeDecodeError:
-                continue
-        raise CommandError(f"读不出 {file.name} 的文字编码，请另存为 UTF-8")
+                return plan_file_text(File(handle, name=file.name))
+            except ValidationError as error:
+                raise CommandError(f"{file.name}：{'；'.join(error.messages)}") from None
