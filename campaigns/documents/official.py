@@ -256,8 +256,8 @@ class OfficialDocument:
         for column, width in zip(table.columns, widths, strict=True):
             column.width = Mm(width)  # w:gridCol, which LibreOffice lays the table out by
         values = [list(headers), *[list(row) for row in rows]]
-        for r, row_values in enumerate(values):
-            row = table.rows[r]
+        # One pass over the rows: `table.rows[r]` lists every row again each time (quadratic).
+        for r, (row, row_values) in enumerate(zip(table.rows, values, strict=True)):
             tr_pr = row._tr.get_or_add_trPr()
             tr_pr.append(OxmlElement("w:cantSplit"))
             if r == 0:
