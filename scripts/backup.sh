@@ -6,6 +6,10 @@
 #   KEEP_DAYS    delete this folder's backups older than this many days (default 0: keep all)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-PY=${PYTHON:-.venv/bin/python}
+# The project's venv (make install), or the image's Python in the container.
+if [ -z "${PYTHON:-}" ]; then
+  if [ -x .venv/bin/python ]; then PYTHON=.venv/bin/python; else PYTHON=python3; fi
+fi
+PY=$PYTHON
 umask 077  # the backups hold personal data: readable by this account only
 exec "$PY" manage.py backup --dir "${BACKUP_DIR:-backups}" --keep-days "${KEEP_DAYS:-0}"

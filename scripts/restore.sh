@@ -4,7 +4,11 @@
 # time stamp). Asks before it starts unless FORCE=1. Stop the web, worker and beat first.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-PY=${PYTHON:-.venv/bin/python}
+# The project's venv (make install), or the image's Python in the container.
+if [ -z "${PYTHON:-}" ]; then
+  if [ -x .venv/bin/python ]; then PYTHON=.venv/bin/python; else PYTHON=python3; fi
+fi
+PY=$PYTHON
 file=${1:-${FILE:-}}
 if [ -z "$file" ]; then
   echo "请指定备份文件：make restore FILE=backups/dalei-YYYYmmdd-HHMMSS.dump（或 .sqlite3）" >&2
