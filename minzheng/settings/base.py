@@ -225,12 +225,18 @@ EMAIL_BACKEND = env.str(
 )
 DEFAULT_FROM_EMAIL = env.str("DJANGO_DEFAULT_FROM_EMAIL", default="dalei@localhost")
 
+# Every handler masks ID numbers and cuts passwords and session keys (org.logfilters); the
+# Celery worker logs through the same handlers instead of its own.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"personal_data": {"()": "org.logfilters.MaskPersonalData"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["personal_data"]},
+    },
     "root": {"handlers": ["console"], "level": env.str("DJANGO_LOG_LEVEL", default="INFO")},
 }
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 
 # Audit trail (audit/): rows are kept at least this many days; the application never deletes
 # them, the DBA archives older ones (docs/OPERATIONS.md). Behind the TLS proxy, set
