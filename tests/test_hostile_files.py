@@ -299,11 +299,12 @@ def test_it_refuses_each_file_within_the_limits_in_a_process_of_its_own(label: s
 
 
 def test_the_process_measure_sees_memory_when_there_is_some(tmp_path):
-    """The measure can fail: a real 24-megapixel photo is accepted, and decoding it shows."""
+    """The measure can fail: a real 38-megapixel photo (under the 40-million cap) is accepted,
+    and decoding it (115 MB of pixels) shows."""
     from PIL import Image
 
     buffer = BytesIO()
-    Image.new("RGB", (6000, 4000), (90, 140, 200)).save(buffer, "PNG")
+    Image.new("RGB", (7000, 5500), (90, 140, 200)).save(buffer, "PNG")
     measure = in_a_process_of_its_own(Hostile("大照片.png", buffer.getvalue(), "image"), tmp_path)
     assert measure["message"] == ""
     assert measure["grown_kb"] * 1024 > MEMORY, measure

@@ -23,9 +23,14 @@ def browser_context_args(browser_context_args: dict[str, Any]) -> dict[str, Any]
 
 
 def wait_for_images(page: Page) -> None:
-    page.wait_for_function(
-        "Array.from(document.images).filter(i => i.loading !== 'lazy').every(i => i.complete)"
-    )
+    # Polled from here: wait_for_function evaluates its predicate with eval, which the page's
+    # Content-Security-Policy (script-src 'self') rightly refuses.
+    loaded = "Array.from(document.images).filter(i => i.loading !== 'lazy').every(i => i.complete)"
+    for _ in range(100):
+        if page.evaluate(loaded):
+            return
+        page.wait_for_timeout(100)
+    raise AssertionError("images still loading after 10 s")
 
 
 def test_it_shows_a_townships_persons_masked(page: Page, live_server, demo, screenshot_dir: Path):
