@@ -135,6 +135,8 @@ AXES_RESET_ON_SUCCESS = True
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_LOCKOUT_CALLABLE = "org.auth_views.lockout_response"
 AXES_HTTP_RESPONSE_CODE = 429
+# No banner on every manage.py command.
+AXES_VERBOSE = False
 # axes.W006 warns that a lockout without the address can be dodged by rotating user agents or
 # cookies; a lockout keyed on the login name alone cannot be, whatever the client sends.
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
