@@ -177,6 +177,31 @@ def test_it_never_shows_township_a_to_township_b(
     assert before == db_fingerprint(), f"a refused request changed the database: {url}"
 
 
+# The pages target_for fills with the institution's own objects (its 四赛 page, its 六晒 photo).
+INSTITUTIONS_OWN = {"eldercare:post_photo"} | {
+    n for n, _ in ALL_URLS if n.startswith("eldercare:institution")
+}
+
+
+@pytest.mark.parametrize(
+    "name",
+    [n for n, p in ALL_URLS if "pk" in p.pattern.converters and n not in INSTITUTIONS_OWN],
+)
+def test_it_never_shows_township_a_to_an_institution_inside_it(
+    tree: Tree, township_a, institution, plan: Plan, name
+):
+    """The institution stands under 甲街道 but sees only itself: the township's reports, plans,
+    people, communities and users are out of its scope, and refused writes change nothing."""
+    url = reverse(name, kwargs=target_for(name, tree, township_a, plan))
+    client = client_for(institution)
+    before = db_fingerprint()
+    for method in ("get", "post"):
+        response = getattr(client, method)(url, {"name": "改名", "full_name": "改名"})
+        assert response.status_code in (403, 404, 405), f"{method} {url}: {response.status_code}"
+        assert "甲一社区" not in response.content.decode()
+    assert before == db_fingerprint(), f"a refused request changed the database: {url}"
+
+
 @pytest.mark.parametrize(
     "name", [n for n, _ in ALL_URLS if n not in PUBLIC | OWN_ACCOUNT | TOKEN_PAGES]
 )
