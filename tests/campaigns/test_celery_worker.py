@@ -22,6 +22,12 @@ from tests.conftest import Plan, Tree
 BROKER = os.environ.get("CELERY_TEST_BROKER_URL", "redis://127.0.0.1:6379/14")
 
 
+def forget_backend() -> None:
+    """Celery caches the backend (per app when thread-safe, else per thread): drop both."""
+    app._backend_cache = None
+    app._local.__dict__.pop("backend", None)
+
+
 @pytest.fixture
 def redis_worker() -> Iterator[None]:
     try:
@@ -30,11 +36,15 @@ def redis_worker() -> Iterator[None]:
         pytest.fail(f"这个测试需要本机的 Redis（{BROKER}）：{error}")
     saved = {key: app.conf[key] for key in ("broker_url", "result_backend", "task_always_eager")}
     app.conf.update(broker_url=BROKER, result_backend=BROKER, task_always_eager=False)
+    # The app keeps its result backend per thread once asked for it; an earlier test in this
+    # process may have made the disabled one (no backend configured): make it afresh.
+    forget_backend()
     try:
         with start_worker(app, pool="solo", perform_ping_check=False, loglevel="WARNING"):
             yield
     finally:
         app.conf.update(saved)
+        forget_backend()
 
 
 def test_it_dispatches_through_redis_on_a_real_worker(
