@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-stamp
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install browser-deps run test test-fast lint format vendor demo check-deploy backup restore
+.PHONY: install browser-deps run test test-fast lint format vendor demo check-deploy backup restore bench loadtest
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -58,6 +58,16 @@ check-deploy: install
 
 vendor:
 	./scripts/vendor-assets.sh
+
+# Benchmarks (bench/run.py): one "name value unit" line per figure, on the local PostgreSQL's
+# dalei_bench_n1 and dalei_bench_n10 (seeded by seed_scale the first time, reused afterwards).
+bench: install
+	$(PY) bench/run.py
+
+# Load test (scripts/loadtest.sh): gunicorn, a Celery worker and beat on 127.0.0.1 against a
+# seed_scale --districts 10 database, locust with 50 users for 2 minutes; stops what it started.
+loadtest: install
+	./scripts/loadtest.sh
 
 # Backups (docs/OPERATIONS.md): the database DATABASE_URL names and MEDIA_ROOT, into backups/.
 backup: install
