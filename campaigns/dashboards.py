@@ -13,7 +13,7 @@ from typing import Any
 from django.db.models import Subquery
 from django.utils import timezone
 
-from org.access import units_visible_to
+from org.access import unit_ids_visible_to
 from org.models import Role, User
 
 from .models import (
@@ -85,19 +85,20 @@ def section_desk(user: User) -> dict[str, Any]:
 
 def unit_desk(user: User) -> dict[str, Any]:
     """What is due and when, what was returned and why, and where my units stand."""
-    groups = open_periods_for(user)
+    unit_ids = unit_ids_visible_to(user)
+    groups = open_periods_for(user, unit_ids)
     today = timezone.localdate()
     for group in groups:
         reports = group["reports"]
         group["todo"] = sum(r.status in OPEN_STATES for r in reports)
         group["days_left"] = (group["period"].due - today).days
     returned = list(
-        Report.objects.filter(unit__in=units_visible_to(user), status=ReportStatus.RETURNED)
+        Report.objects.filter(unit_id__in=unit_ids, status=ReportStatus.RETURNED)
         .select_related("task", "period")
         .order_by("period__due")
     )
     standings = list(
-        Standing.objects.filter(unit__in=units_visible_to(user))
+        Standing.objects.filter(unit_id__in=unit_ids)
         .select_related("task", "unit", "period")
         .order_by("-period__starts", "task__order")
     )

@@ -93,6 +93,25 @@ def units_visible_to(user: User | AnonymousUser, perm: str = VIEW) -> QuerySet[U
     return Unit.objects.filter(Exists(grants))
 
 
+def unit_ids_visible_to(user: User | AnonymousUser, perm: str = VIEW) -> list[int]:
+    """The ids of `units_visible_to(user, perm)`, read now, in two indexed queries.
+
+    For a page that filters several queries by the same units: a list of ids compiles in no
+    time and plans as an index lookup, where the subquery tests every unit of the city.
+    """
+    policy = policy_for(user)
+    if policy is None or perm not in policy.perms:
+        return []
+    assert isinstance(user, User)
+    grants = UnitUserObjectPermission.objects.filter(user=user, permission_id=_permission_id(perm))
+    if not policy.inherit:
+        return list(grants.values_list("content_object_id", flat=True))
+    reach = Q(pk__in=[])
+    for path in grants.values_list("content_object__path", flat=True):
+        reach |= Q(path__startswith=path)
+    return list(Unit.objects.filter(reach).values_list("pk", flat=True))
+
+
 def record_units_visible_to(
     user: User | AnonymousUser, domain: str, perm: str = VIEW
 ) -> QuerySet[Unit]:

@@ -143,11 +143,20 @@ def unit_period_reports(user: User, period: Period) -> QuerySet[Report]:
     )
 
 
-def open_periods_for(user: User) -> list[dict[str, Any]]:
-    """For a reporting unit: each open period with its reports, due date first."""
+def open_periods_for(user: User, unit_ids: list[int] | None = None) -> list[dict[str, Any]]:
+    """For a reporting unit: each open period with its reports, due date first.
+
+    `unit_ids`: the user's units (org.access.unit_ids_visible_to) when the caller has them.
+    """
+    visible = (
+        Report.objects.filter(
+            period__campaign__status=CampaignStatus.PUBLISHED, unit_id__in=unit_ids
+        )
+        if unit_ids is not None
+        else reports_visible_to(user)
+    )
     reports = (
-        reports_visible_to(user)
-        .filter(period__status=PeriodStatus.OPEN)
+        visible.filter(period__status=PeriodStatus.OPEN)
         .select_related("period__campaign", "task", "unit")
         .order_by("period__due", "unit__path", "task__order")
     )
