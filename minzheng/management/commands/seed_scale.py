@@ -13,7 +13,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.db import transaction
+from django.db import connection, transaction
 
 from minzheng.scale import (
     District,
@@ -75,6 +75,9 @@ class Command(BaseCommand):
             with transaction.atomic():
                 created += builder.build()
         scale_logins_refresh()
+        if created and connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")  # the planner's statistics after a bulk load
         elapsed = time.perf_counter() - started
         self.stdout.write(
             self.style.SUCCESS(
