@@ -10,7 +10,13 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
-from org.access import MANAGE, REPORT, VIEW, record_units_visible_to
+from org.access import (
+    MANAGE,
+    REPORT,
+    VIEW,
+    record_unit_ids_visible_to,
+    record_units_visible_to,
+)
 from org.models import TOWNSHIP_KINDS, RecordsDomain, Role, Unit, UnitKind, User
 
 from .models import (
@@ -133,8 +139,16 @@ class PersonFilter:
     unvisited: bool = False  # 分散供养特困人员 with no visit this month
 
 
-def person_list(user: Any, filters: PersonFilter, *, today: date) -> QuerySet[Person]:
-    persons = persons_visible_to(user).select_related("unit", "community")
+def person_list(
+    user: Any, filters: PersonFilter, *, today: date, unit_ids: list[int] | None = None
+) -> QuerySet[Person]:
+    """`unit_ids`: the units whose persons the user sees (visible_unit_ids), when read already."""
+    visible = (
+        Person.objects.filter(unit_id__in=unit_ids)
+        if unit_ids is not None
+        else persons_visible_to(user)
+    )
+    persons = visible.select_related("unit", "community")
     if filters.query:
         q = filters.query
         condition = Q(name__contains=q) | Q(household__number=q)
@@ -173,8 +187,15 @@ def person_counts(user: Any) -> dict[str, int]:
     return {key: value or 0 for key, value in row.items()}
 
 
+def visible_unit_ids(user: Any) -> list[int]:
+    """The ids of `visible_units`, read now: the home page's panel counts and lists by them."""
+    return record_unit_ids_visible_to(user, DOMAIN, VIEW)
+
+
 def unvisited_this_month(user: User, *, today: date) -> QuerySet[Person]:
-    return person_list(user, PersonFilter(unvisited=True), today=today)
+    return person_list(
+        user, PersonFilter(unvisited=True), today=today, unit_ids=visible_unit_ids(user)
+    )
 
 
 def person_history(person: Person) -> list[dict[str, Any]]:
