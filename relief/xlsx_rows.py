@@ -105,6 +105,7 @@ class _Book:
         self.strings: list[str] = []
         self.dates: set[int] = set()
         self.durations: set[int] = set()
+        self.moments: dict[tuple[int | float, bool], Any] = {}
         for kind, path in rels.values():
             if kind.endswith("/sharedStrings") and path in archive.namelist():
                 with archive.open(path) as stream:
@@ -140,10 +141,13 @@ def _typed(kind: str | None, text: str, style: str | None, book: _Book) -> Any:
     if kind is None or kind == "n":
         number = _number(text)
         if style and int(style) in book.dates:
-            try:
-                return from_excel(number, book.epoch, timedelta=int(style) in book.durations)
-            except (OverflowError, ValueError):
-                return "#VALUE!"
+            key = (number, int(style) in book.durations)
+            if key not in book.moments:  # a roster's dates repeat: convert each once
+                try:
+                    book.moments[key] = from_excel(number, book.epoch, timedelta=key[1])
+                except (OverflowError, ValueError):
+                    book.moments[key] = "#VALUE!"
+            return book.moments[key]
         return number
     if kind == "s":
         return book.strings[int(text)]
@@ -222,7 +226,7 @@ def _rows(
 ) -> Iterator[tuple[Any, ...]]:
     number = 0  # the last row given
     blanks = 0
-    columns = _COLUMNS
+    columns, strings = _COLUMNS, book.strings
     for _event, row in etree.iterparse(stream, tag=ROW, **_parser_options()):
         place = row.get("r")
         at = int(float(place)) if place else number + 1
@@ -254,8 +258,11 @@ def _rows(
             else:
                 for node in cell:
                     if node.tag == VALUE:
-                        if node.text:
-                            value = _typed(kind, node.text, cell.get("s"), book)
+                        text = node.text
+                        if text and kind == "s":  # Excel's files: nearly every text is shared
+                            value = strings[int(text)]
+                        elif text:
+                            value = _typed(kind, text, cell.get("s"), book)
                         break
             if value is None:
                 continue
