@@ -46,9 +46,7 @@ def test_it_builds_a_whole_district(district: str):
     assert [p.status for p in periods] == [PeriodStatus.DISPATCHED, PeriodStatus.OPEN]
     assert Bulletin.objects.filter(period=periods[0]).count() == 1
     assert "第 1/1 区" in district and "已调度" in district  # progress, step by step
-
-
-def test_its_logins_take_the_demo_password(district: str):
+    # Its logins take the demo password and are not sent to change it first.
     for who in ("leader", "jiuzhu", "t01"):
         user = User.objects.get(username=username(1, who))
         assert user.check_password(settings.DEMO_PASSWORD)
@@ -59,14 +57,11 @@ def test_its_logins_take_the_demo_password(district: str):
     assert client.get("/").status_code == 200  # not sent to change the password first
 
 
-def test_a_second_run_adds_nothing(district: str):
+def test_a_second_run_adds_nothing_and_reset_open_puts_the_open_month_back(district: str):
     counts = (Unit.objects.count(), Person.objects.count(), Report.objects.count())
     again = seed()
     assert "已存在，跳过" in again
     assert counts == (Unit.objects.count(), Person.objects.count(), Report.objects.count())
-
-
-def test_reset_open_puts_the_open_month_back(district: str):
     open_reports = Report.objects.filter(period__status=PeriodStatus.OPEN)
     before = sorted(open_reports.values_list("pk", "status"))
     open_reports.update(status=ReportStatus.SUBMITTED)
