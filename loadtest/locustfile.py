@@ -45,6 +45,7 @@ class Person(HttpUser):
     abstract = True
     wait_time = between(2, 6)
     username = ""
+    board_url = "/plans/boards/"
 
     def on_start(self) -> None:
         page = self.client.get("/login/", name="login page")
@@ -75,11 +76,11 @@ class Leader(Person):
         super().on_start()
         home = self.client.get("/", name="home (leader)")
         found = BOARD.search(home.text)
-        self.board = f"/plans/{found.group(1)}/board/" if found else "/plans/boards/"
+        self.board_url = f"/plans/{found.group(1)}/board/" if found else "/plans/boards/"
 
     @task(3)
     def board(self) -> None:
-        self.client.get(self.board, name="board")
+        self.client.get(self.board_url, name="board")
 
     @task(2)
     def home(self) -> None:

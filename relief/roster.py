@@ -9,6 +9,8 @@ no row costs a query.
 
 from __future__ import annotations
 
+import queue
+import threading
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -17,7 +19,7 @@ from itertools import chain, islice
 from typing import IO, Any
 
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
+from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 from django.db.models import Q
 from django.utils import timezone
 from openpyxl.utils import get_column_letter
@@ -171,9 +173,10 @@ def roster_import(*, user: User, name: str, size: int, stream: IO[bytes]) -> Imp
     """Check the whole file; save every row or none.
 
     The rows are read as a stream (relief.xlsx_rows) and checked one by one; while no problem
-    has been found, each thousand good rows is written at once, inside one transaction that is
-    rolled back when any row turns out wrong. Memory stays flat in the number of rows: a batch,
-    and the ID numbers seen so far (to name a duplicate's first row).
+    has been found, each thousand good rows is written at once (by `_Writer`, while the next
+    rows are read), inside one transaction that is rolled back when any row turns out wrong.
+    Memory stays flat in the number of rows: a few batches, and the ID numbers seen so far (to
+    name a duplicate's first row).
     """
     result = ImportResult()
     too_many = f"行数超过 {MAX_ROWS} 行：请分成几个文件上传"
@@ -248,11 +251,14 @@ class _Importer:
     ) -> None:
         self.user, self.mapping, self.context, self.result = user, mapping, context, result
         self.seen: dict[str, int] = {}  # ID number → its first row
-        self.households = dict(context.households)  # (township, number) → id, as they exist
+        # (township, number) → id: the households that exist, and (the writer's) those it made.
+        self.households = dict(context.households)
+        self.known = set(context.households)  # the reader's: existing or made by this file
         self.new_households: dict[tuple[int, str], dict[str, Any]] = {}  # of the current batch
         self.batch: list[_Row] = []
         self.rows = 0
         self.today = date.today()
+        self.writer = _Writer(self)
 
     def cell(self, row: tuple[Any, ...], header: str) -> Any:
         col = self.mapping.get(header)
@@ -262,18 +268,22 @@ class _Importer:
         return f"第 {line} 行 {get_column_letter(self.mapping[header] + 1)} 列"
 
     def run(self, lines: Iterable[tuple[int, tuple[Any, ...]]]) -> None:
-        for line, row in lines:
-            if not any(_text(v) for v in row):
-                continue
-            self.rows += 1
-            if self.rows > MAX_ROWS:
-                raise _TooMany
-            checked = self.check(line, row)
-            if checked is not None:
-                self.batch.append(checked)
-                if len(self.batch) >= BATCH:
-                    self.flush()
-        self.flush()
+        self.writer.start()
+        try:
+            for line, row in lines:
+                if not any(_text(v) for v in row):
+                    continue
+                self.rows += 1
+                if self.rows > MAX_ROWS:
+                    raise _TooMany
+                checked = self.check(line, row)
+                if checked is not None:
+                    self.batch.append(checked)
+                    if len(self.batch) >= BATCH:
+                        self.flush()
+            self.flush()
+        finally:
+            self.writer.finish()  # every batch written (or the writer's error raised)
         if not self.result.created_persons and not self.result.errors:
             self.result.errors.append("文件中没有数据行")
 
@@ -364,7 +374,7 @@ class _Importer:
         try:
             if number_text:
                 household = (township.pk, number_text)
-                if household not in self.households and household not in self.new_households:
+                if household not in self.known:
                     self.new_households[household] = _household(
                         unit=township,
                         number=number_text,
@@ -374,6 +384,7 @@ class _Importer:
                         address=_text(cell(row, "家庭住址"))[:200],
                         phone=_text(cell(row, "联系电话"))[:30],
                     )
+                    self.known.add(household)
             person = _person(
                 unit=township,
                 community=community,
@@ -403,11 +414,14 @@ class _Importer:
         return _Row(line, person, household)
 
     def flush(self) -> None:
-        """Name the batch's people already registered; write the batch if nothing failed yet."""
+        """Hand the batch to the writer and go on reading."""
         batch, self.batch = self.batch, []
         households, self.new_households = self.new_households, {}
-        if not batch:
-            return
+        if batch:
+            self.writer.put((batch, households))
+
+    def write(self, batch: list[_Row], households: dict[tuple[int, str], dict[str, Any]]) -> None:
+        """Name the batch's people already registered; write the batch if nothing failed yet."""
         self._database_duplicates(batch)
         if self.result.errors:
             return  # the transaction will be rolled back: writing more would be wasted
@@ -458,6 +472,45 @@ class _Importer:
                 self.result.errors.append(
                     f"第 {line} 行 {column} 列：身份证号已在其他单位登记，请与社会救助科核实"
                 )
+
+
+class _Writer:
+    """Writes the checked batches, in order, in a thread of its own on the import's database
+    connection (and so in its transaction) while the rows after them are read and checked: the
+    database's work (COPY, indexes, history, periods) overlaps the parsing instead of following
+    it. The reading thread touches no database meanwhile; `finish` waits for the last batch
+    before the transaction ends, and raises what the writer raised."""
+
+    def __init__(self, importer: _Importer) -> None:
+        self.importer = importer
+        self.connection = connections[DEFAULT_DB_ALIAS]
+        self.batches: queue.Queue[Any] = queue.Queue(maxsize=2)  # memory: a few batches at most
+        self.error: BaseException | None = None
+        self.thread = threading.Thread(target=self._loop, name="roster-writer", daemon=True)
+
+    def start(self) -> None:
+        self.connection.inc_thread_sharing()
+        self.thread.start()
+
+    def put(self, batch: Any) -> None:
+        self.batches.put(batch)
+
+    def finish(self) -> None:
+        self.batches.put(None)
+        self.thread.join()
+        self.connection.dec_thread_sharing()
+        if self.error is not None:
+            raise self.error
+
+    def _loop(self) -> None:
+        connections[DEFAULT_DB_ALIAS] = self.connection  # this thread's queries: the same one
+        while (item := self.batches.get()) is not None:
+            if self.error is not None:
+                continue  # keep taking batches so the reader never waits on a full queue
+            try:
+                self.importer.write(*item)
+            except BaseException as error:  # raised again in the reading thread by `finish`
+                self.error = error
 
 
 def _household(

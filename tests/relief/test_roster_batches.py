@@ -103,3 +103,39 @@ def test_it_finds_the_institution_in_the_users_own_bureau(tree: Tree, township_a
     result = run(township_a, workbook(rows(3)))
     assert result.ok, result.errors
     assert Person.objects.get(name="特困2").institution == tree.institution_a
+
+
+def test_too_many_rows_after_some_batches_leave_nothing(tree: Tree, township_a, monkeypatch):
+    monkeypatch.setattr(roster, "BATCH", 2)
+    monkeypatch.setattr(roster, "MAX_ROWS", 6)
+    result = run(township_a, workbook(rows(9)))
+    assert result.errors == ["行数超过 6 行：请分成几个文件上传"]
+    assert (Person.objects.count(), Household.objects.count(), SupportPeriod.objects.count()) == (
+        0,
+        0,
+        0,
+    )
+
+
+def test_a_failure_while_writing_is_raised_and_leaves_nothing(
+    tree: Tree, township_a, small_batches, monkeypatch
+):
+    from relief import bulk_write
+
+    calls = []
+    history = bulk_write.history_insert
+
+    def failing(model, pks, user):
+        calls.append(model)
+        if len(calls) == 3:  # in the writer thread, a batch after the first
+            raise RuntimeError("the database went away")
+        history(model, pks, user)
+
+    monkeypatch.setattr(bulk_write, "history_insert", failing)
+    with pytest.raises(RuntimeError, match="went away"):
+        run(township_a, workbook(rows(11)))
+    assert (Person.objects.count(), Household.objects.count(), SupportPeriod.objects.count()) == (
+        0,
+        0,
+        0,
+    )
