@@ -27,15 +27,17 @@ def my_tasks(user: User) -> dict[str, Any] | None:
     """The published tasks the user's units take part in (or, for a section, carry)."""
     published = campaigns_visible_to(user).filter(status=CampaignStatus.PUBLISHED)
     mine = units_visible_to(user)
-    if user.role == Role.SECTION:
-        condition = Q(responsible_units__in=mine)
-    else:
-        condition = Q(participants__in=mine) | Q(responsible_units__in=mine)
+    # Each many-to-many as a subquery of task ids: joining both at once multiplied every task by
+    # its participants times its responsible units before DISTINCT (a city-wide cross product).
+    carried = Task.responsible_units.through.objects.filter(unit__in=mine).values("task_id")
+    condition = Q(id__in=carried)
+    if user.role != Role.SECTION:
+        taking_part = Task.participants.through.objects.filter(unit__in=mine).values("task_id")
+        condition |= Q(id__in=taking_part)
     tasks = (
         Task.objects.filter(condition, campaign__in=published)
-        .distinct()
         .select_related("campaign")
-        .annotate(indicator_count=Count("indicators", distinct=True))
+        .annotate(indicator_count=Count("indicators"))
         .order_by("campaign_id", "order", "id")
     )
     return {"tasks": list(tasks), "role": user.role}
