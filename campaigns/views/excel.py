@@ -8,6 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+import audit
 from org.current import acting_user as _user
 from org.models import Role, Unit
 from org.uploads import UploadRefused, read_capped
@@ -83,6 +84,17 @@ def reports_bulk_upload(request: HttpRequest, pk: int) -> HttpResponse:
         if uploads:
             files = [read_upload(upload) for upload in uploads]
             results = bulk_load(files=files, user=user, submit=submit, period=period)
+            refused = [r.name for r in results if not r.ok]
+            # The audit row tells which files went in and which did not: a batch with any file
+            # refused is not recorded as a plain success.
+            audit.annotate(
+                request,
+                outcome="invalid" if refused else "success",
+                detail={
+                    "saved_files": [r.name for r in results if r.ok],
+                    "refused_files": refused,
+                },
+            )
         else:
             messages.error(request, "请选择要导入的 Excel 文件或 zip 压缩包")
     units = Unit.objects.filter(reports__period=period).distinct().order_by("path")

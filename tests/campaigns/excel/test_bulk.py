@@ -90,6 +90,9 @@ def test_it_loads_a_zip_of_units_files_each_on_its_own(third, plan: Plan, tree: 
     problem = str(results["四月.zip / 乙镇.xlsx"].problems[0])
     assert problem.startswith(f"{FORM_SHEET}!G") and "不能使用公式" in problem
     assert "2 个已导入，1 个未导入" in response.content.decode()
+    from audit.models import Event
+
+    assert Event.objects.order_by("-id").values_list("outcome", flat=True).first() == "invalid"
     for unit in (tree.township_a, third):
         entry = Entry.objects.get(report__unit=unit, report__task=plan.contest)
         assert (entry.numerator, entry.denominator) == (Decimal(5), Decimal(10))
@@ -116,6 +119,12 @@ def test_it_takes_several_files_and_refuses_the_second_of_a_unit(plan: Plan, tre
     entry = Entry.objects.get(report__unit=tree.township_a, report__task=plan.contest)
     assert entry.numerator == Decimal(5)
     assert entry.report.status == ReportStatus.DRAFT
+    from audit.models import Event
+
+    event = Event.objects.order_by("-id").first()
+    assert event is not None and event.outcome == "invalid"
+    assert event.detail["saved_files"] == ["甲.xlsx"]
+    assert event.detail["refused_files"] == ["甲-又一份.xlsx", "说明.txt"]
 
 
 def test_it_guards_against_zip_bombs(plan: Plan, office):
