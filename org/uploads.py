@@ -289,6 +289,12 @@ def _check_office_zip(data: bytes, name: str, kind: Kind) -> None:
         raise UploadRefused(kind.damaged)
 
 
+def check_xlsx(data: bytes, name: str = "") -> None:
+    """Refuse, by its bytes alone, what is not a plain .xlsx safe to parse (no parser opened):
+    for readers of their own, such as relief.xlsx_rows; `check_workbook` runs it first."""
+    _check_office_zip(data, name, XLSX)
+
+
 def check_workbook(data: bytes, name: str = "", *, data_only: bool = True) -> Any:
     """The .xlsx in read-only mode once its bytes pass every check; UploadRefused otherwise.
 
@@ -297,7 +303,7 @@ def check_workbook(data: bytes, name: str = "", *, data_only: bool = True) -> An
     from defusedxml import DefusedXmlException
     from openpyxl import load_workbook
 
-    _check_office_zip(data, name, XLSX)
+    check_xlsx(data, name)
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # openpyxl warns about extensions it drops

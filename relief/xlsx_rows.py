@@ -9,7 +9,7 @@ its phonetic runs), ints and floats, datetimes and timedeltas for cells whose nu
 one, booleans, error codes as text, the cached result of a formula; `None` for empty cells and
 an empty tuple for each row the file skips, so a row's place is its number in Excel.
 
-It reads only what org.uploads has already checked (`check_xlsx` below): a plain Office zip,
+It reads only what org.uploads has already checked (`org.uploads.check_xlsx`, re-exported here): a plain Office zip,
 within the size caps, with no DTD in any part; the parser also resolves no entities and fetches
 nothing. Limits as org.uploads.iter_rows_capped: refused when the sheet claims or holds more
 rows than allowed, cut at `max_cols` columns, ended by a long run of empty rows.
@@ -29,8 +29,7 @@ from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
 from openpyxl.utils.datetime import CALENDAR_MAC_1904, CALENDAR_WINDOWS_1900, from_excel
 from openpyxl.utils.datetime import from_ISO8601 as from_iso8601
 
-from org.uploads import BLANK_RUN, MAX_COLUMNS, XLSX, UploadRefused
-from org.uploads import _check_office_zip as _check_zip
+from org.uploads import BLANK_RUN, MAX_COLUMNS, XLSX, UploadRefused, check_xlsx
 
 MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
@@ -40,11 +39,6 @@ TEXT, RUN = f"{MAIN}t", f"{MAIN}r"
 DIGITS = "0123456789"
 
 __all__ = ["check_xlsx", "sheet_rows"]
-
-
-def check_xlsx(data: bytes, name: str = "") -> None:
-    """The byte-level checks of org.uploads.check_workbook, without opening it in openpyxl."""
-    _check_zip(data, name, XLSX)
 
 
 def _parser_options() -> dict[str, Any]:
