@@ -7,21 +7,26 @@ database itself needs a tenth of that. `insert` sends the rows as one COPY strea
 field is a plain value (bulk_create otherwise, and on SQLite); `history_insert` writes the
 "created" history row of each saved row with one INSERT … SELECT, as simple-history's
 bulk_history_create would (bulk_history_create itself when the history table has fields of its
-own we do not know).
+own we do not know). `periods_insert` writes new persons' first support periods the same way;
+`BatchWriter` writes batches in a second thread on the same connection while the next are read.
 """
 
 from __future__ import annotations
 
 import io
-from collections.abc import Iterable, Sequence
+import queue
+import threading
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from django.conf import settings
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connection, connections
 from django.db.models import Model
 from django.utils import timezone
 
 from org.models import User
+
+from .models import Person, SupportPeriod
 
 PLAIN_FIELDS = {
     "AutoField",
@@ -149,3 +154,61 @@ def history_insert(model: type[Model], pks: Iterable[int], user: User | None) ->
                 f"WHERE {pk} IN ({', '.join(['%s'] * len(chunk))})",
                 [*(values[f.attname] for f in extra), *chunk],
             )
+
+
+def periods_insert(person_ids: list[int], user: User) -> None:
+    """Each new person's first support period, as services._period_for makes it (at the place
+    the person lives, from the day they were taken in), written by the database from the rows
+    just saved."""
+    quote = connection.ops.quote_name
+    periods, persons = quote(SupportPeriod._meta.db_table), quote(Person._meta.db_table)
+    with connection.cursor() as cursor:
+        for start in range(0, len(person_ids), BATCH):
+            chunk = person_ids[start : start + BATCH]
+            cursor.execute(
+                f"INSERT INTO {periods} (person_id, unit_id, starts_on, ends_on, assistance, "
+                "support_mode, self_care, institution_id, recorded_by_id, recorded_at) "
+                "SELECT id, COALESCE(community_id, unit_id), since, NULL, assistance, "
+                f"support_mode, self_care, institution_id, %s, %s FROM {persons} "
+                f"WHERE id IN ({', '.join(['%s'] * len(chunk))})",
+                [user.pk, timezone.now(), *chunk],
+            )
+
+
+class BatchWriter:
+    """Writes the checked batches (`write(*batch)` for each `put(batch)`), in order, in a thread of its own on the import's database
+    connection (and so in its transaction) while the rows after them are read and checked: the
+    database's work (COPY, indexes, history, periods) overlaps the parsing instead of following
+    it. The reading thread touches no database meanwhile; `finish` waits for the last batch
+    before the transaction ends, and raises what the writer raised."""
+
+    def __init__(self, write: Callable[..., None]) -> None:
+        self.write = write
+        self.connection = connections[DEFAULT_DB_ALIAS]
+        self.batches: queue.Queue[Any] = queue.Queue(maxsize=2)  # memory: a few batches at most
+        self.error: BaseException | None = None
+        self.thread = threading.Thread(target=self._loop, name="roster-writer", daemon=True)
+
+    def start(self) -> None:
+        self.connection.inc_thread_sharing()
+        self.thread.start()
+
+    def put(self, batch: Any) -> None:
+        self.batches.put(batch)
+
+    def finish(self) -> None:
+        self.batches.put(None)
+        self.thread.join()
+        self.connection.dec_thread_sharing()
+        if self.error is not None:
+            raise self.error
+
+    def _loop(self) -> None:
+        connections[DEFAULT_DB_ALIAS] = self.connection  # this thread's queries: the same one
+        while (item := self.batches.get()) is not None:
+            if self.error is not None:
+                continue  # keep taking batches so the reader never waits on a full queue
+            try:
+                self.write(*item)
+            except BaseException as error:  # raised again in the reading thread by `finish`
+                self.error = error

@@ -9,8 +9,6 @@ no row costs a query.
 
 from __future__ import annotations
 
-import queue
-import threading
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -19,9 +17,8 @@ from itertools import chain, islice
 from typing import IO, Any
 
 from django.core.exceptions import ValidationError
-from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
+from django.db import transaction
 from django.db.models import Q
-from django.utils import timezone
 from openpyxl.utils import get_column_letter
 
 from org.access import home_bureaus
@@ -29,7 +26,7 @@ from org.models import Unit, UnitKind, User
 from org.uploads import UploadRefused, check_size, read_capped
 
 from . import bulk_write, idnumber, selectors, services
-from .models import Assistance, Household, Person, SelfCare, SupportMode, SupportPeriod
+from .models import Assistance, Household, Person, SelfCare, SupportMode
 from .xlsx_rows import check_xlsx, sheet_rows
 
 MAX_BYTES = 10 * 1024 * 1024
@@ -173,7 +170,7 @@ def roster_import(*, user: User, name: str, size: int, stream: IO[bytes]) -> Imp
     """Check the whole file; save every row or none.
 
     The rows are read as a stream (relief.xlsx_rows) and checked one by one; while no problem
-    has been found, each thousand good rows is written at once (by `_Writer`, while the next
+    has been found, each thousand good rows is written at once (by `bulk_write.BatchWriter`, while the next
     rows are read), inside one transaction that is rolled back when any row turns out wrong.
     Memory stays flat in the number of rows: a few batches, and the ID numbers seen so far (to
     name a duplicate's first row).
@@ -258,7 +255,7 @@ class _Importer:
         self.batch: list[_Row] = []
         self.rows = 0
         self.today = date.today()
-        self.writer = _Writer(self)
+        self.writer = bulk_write.BatchWriter(self.write)
 
     def cell(self, row: tuple[Any, ...], header: str) -> Any:
         col = self.mapping.get(header)
@@ -445,7 +442,7 @@ class _Importer:
             .values_list("pk", flat=True)
         )
         bulk_write.history_insert(Person, ids, self.user)
-        _periods_insert(ids, self.user)
+        bulk_write.periods_insert(ids, self.user)
         self.result.created_persons += len(batch)
 
     def _database_duplicates(self, batch: list[_Row]) -> None:
@@ -472,45 +469,6 @@ class _Importer:
                 self.result.errors.append(
                     f"第 {line} 行 {column} 列：身份证号已在其他单位登记，请与社会救助科核实"
                 )
-
-
-class _Writer:
-    """Writes the checked batches, in order, in a thread of its own on the import's database
-    connection (and so in its transaction) while the rows after them are read and checked: the
-    database's work (COPY, indexes, history, periods) overlaps the parsing instead of following
-    it. The reading thread touches no database meanwhile; `finish` waits for the last batch
-    before the transaction ends, and raises what the writer raised."""
-
-    def __init__(self, importer: _Importer) -> None:
-        self.importer = importer
-        self.connection = connections[DEFAULT_DB_ALIAS]
-        self.batches: queue.Queue[Any] = queue.Queue(maxsize=2)  # memory: a few batches at most
-        self.error: BaseException | None = None
-        self.thread = threading.Thread(target=self._loop, name="roster-writer", daemon=True)
-
-    def start(self) -> None:
-        self.connection.inc_thread_sharing()
-        self.thread.start()
-
-    def put(self, batch: Any) -> None:
-        self.batches.put(batch)
-
-    def finish(self) -> None:
-        self.batches.put(None)
-        self.thread.join()
-        self.connection.dec_thread_sharing()
-        if self.error is not None:
-            raise self.error
-
-    def _loop(self) -> None:
-        connections[DEFAULT_DB_ALIAS] = self.connection  # this thread's queries: the same one
-        while (item := self.batches.get()) is not None:
-            if self.error is not None:
-                continue  # keep taking batches so the reader never waits on a full queue
-            try:
-                self.importer.write(*item)
-            except BaseException as error:  # raised again in the reading thread by `finish`
-                self.error = error
 
 
 def _household(
@@ -581,25 +539,6 @@ def _person(
         "monthly_amount": monthly_amount,
         "note": note,
     }
-
-
-def _periods_insert(person_ids: list[int], user: User) -> None:
-    """Each new person's first support period, as services._period_for makes it (at the place
-    the person lives, from the day they were taken in), written by the database from the rows
-    just saved."""
-    quote = connection.ops.quote_name
-    periods, persons = quote(SupportPeriod._meta.db_table), quote(Person._meta.db_table)
-    with connection.cursor() as cursor:
-        for start in range(0, len(person_ids), bulk_write.BATCH):
-            chunk = person_ids[start : start + bulk_write.BATCH]
-            cursor.execute(
-                f"INSERT INTO {periods} (person_id, unit_id, starts_on, ends_on, assistance, "
-                "support_mode, self_care, institution_id, recorded_by_id, recorded_at) "
-                "SELECT id, COALESCE(community_id, unit_id), since, NULL, assistance, "
-                f"support_mode, self_care, institution_id, %s, %s FROM {persons} "
-                f"WHERE id IN ({', '.join(['%s'] * len(chunk))})",
-                [user.pk, timezone.now(), *chunk],
-            )
 
 
 _HOUSEHOLD_NUMBER = Household._meta.get_field("number")
