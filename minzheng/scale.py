@@ -52,8 +52,6 @@ from relief.models import (
     Caregiver,
     Household,
     Person,
-    SelfCare,
-    SupportMode,
     SupportPeriod,
     TemporaryAid,
     Visit,
@@ -282,12 +280,12 @@ class District:
         per_township = self.sizes.persons // len(self.townships)
         households: list[Household] = []
         persons: list[Person] = []
-        plans: list[tuple[Person, list[tuple[date, dict[str, object]]], float]] = []
+        plans: relief_demo.Plans = []
         levels = relief_demo.CARE_LEVELS
         for index, township in enumerate(self.townships):
             wanted = per_township + (self.sizes.persons % len(self.townships) if index == 0 else 0)
             tekun = round(wanted * TEKUN_SHARE)
-            care_start, care_end = levels[rng.randrange(len(levels))]
+            care = levels[rng.randrange(len(levels))]
             visit_rate = rng.choice(relief_demo.VISIT_LEVELS)
             communities = places[township.pk]
             dibao = (
@@ -302,86 +300,32 @@ class District:
             while made < wanted - tekun:
                 n += 1
                 assistance = Assistance.EDGE if rng.random() < 0.15 else dibao
-                community = rng.choice(communities) if communities else None
-                head_name, head_id = people.make(1945, 1985)
-                household = Household(
-                    unit=township,
-                    community=community,
+                household, head_id = relief_demo.new_household(
+                    people,
+                    rng,
+                    township=township,
+                    community=rng.choice(communities) if communities else None,
                     number=f"{code}-{n:05d}",
-                    head_name=head_name,
-                    address=f"{(community or township).name}{rng.randrange(1, 60)}号",
-                    phone=people.fake.phone_number(),
                     assistance=assistance,
                 )
                 households.append(household)
                 since = relief_demo._day(rng, date(2012, 1, 1), date(2019, 12, 31))
                 size = min(rng.choice([1, 1, 2, 2, 2, 3, 3, 4]), wanted - tekun - made)
-                for m in range(size):
-                    name, number = (head_name, head_id) if m == 0 else people.make(1940, 2016)
-                    persons.append(
-                        Person(
-                            household=household,
-                            unit=township,
-                            community=community,
-                            name=name,
-                            id_number=number,
-                            gender=idnumber.gender(number),
-                            birth_date=idnumber.born_on(number),
-                            relation="户主" if m == 0 else rng.choice(relief_demo.RELATIONS),
-                            phone=household.phone if m == 0 else "",
-                            assistance=assistance,
-                            since=since,
-                            monthly_amount=relief_demo.AMOUNTS.get(assistance),
-                        )
-                    )
-                    plans.append((persons[-1], [], 0))
+                for member in relief_demo.household_members(
+                    people, rng, household, head_id, size, since
+                ):
+                    persons.append(member)
+                    plans.append((member, [], 0))
                 made += size
             needs_care: list[int] = []
             for k in range(tekun):
-                name, number = people.make(1928, 1965)
                 joins = k >= tekun - max(1, tekun // 20)
-                since = (
-                    relief_demo._month_day(rng, rng.randrange(1, 10))
-                    if joins
-                    else relief_demo._day(rng, date(2010, 1, 1), date(2019, 12, 31))
-                )
-                self_care = rng.choices(
-                    [SelfCare.FULL, SelfCare.PARTIAL, SelfCare.NONE], weights=[40, 35, 25]
-                )[0]
-                person = Person(
-                    unit=township,
-                    community=rng.choice(communities) if communities else None,
-                    name=name,
-                    id_number=number,
-                    gender=idnumber.gender(number),
-                    birth_date=idnumber.born_on(number),
-                    relation="本人",
-                    assistance=Assistance.TEKUN,
-                    support_mode=SupportMode.DISPERSED,
-                    self_care=self_care,
-                    since=since,
-                    monthly_amount=relief_demo.AMOUNTS[Assistance.TEKUN],
-                )
+                person = relief_demo.new_tekun(people, rng, township, communities, joins=joins)
                 persons.append(person)
                 plans.append((person, [], visit_rate))
-                if self_care in NEEDS_CARE and not joins:
+                if person.self_care in NEEDS_CARE and not joins:
                     needs_care.append(len(plans) - 1)
-            rng.shuffle(needs_care)
-            at_start = round(len(needs_care) * care_start)
-            by_end = round(len(needs_care) * care_end)
-            for rank, i in enumerate(needs_care):
-                person = plans[i][0]
-                if rank < at_start:
-                    person.support_mode = SupportMode.CONCENTRATED
-                    person.institution = institution
-                elif rank < by_end:
-                    month = 1 + (rank - at_start) * 11 // max(1, by_end - at_start)
-                    plans[i][1].append(
-                        (
-                            relief_demo._month_day(rng, month),
-                            {"support_mode": "concentrated", "institution": institution},
-                        )
-                    )
+            relief_demo.into_institutions(rng, plans, needs_care, care, institution)
         self.say(f"生成救助对象 {len(persons)} 名、家庭 {len(households)} 户")
         Household.objects.bulk_create(households, batch_size=2000)
         for person in persons:

@@ -57,7 +57,7 @@ CARE_LEVELS = [
     (0.03, 0.08),
 ]
 VISIT_LEVELS = [1.0, 0.98, 0.95, 0.92, 0.9, 0.86, 0.8, 0.75, 0.7, 0.62, 0.55, 0.45, 0.35]
-AMOUNTS = {
+AMOUNTS: dict[str, Decimal] = {
     Assistance.URBAN_DIBAO: Decimal(700),
     Assistance.RURAL_DIBAO: Decimal(460),
     Assistance.TEKUN: Decimal(1050),
@@ -97,6 +97,120 @@ def _month_day(rng: random.Random, month: int) -> date:
     first = date(YEAR, month, 1)
     last = (first.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
     return _day(rng, first, last)
+
+
+# The pieces of a roster both this demo and minzheng.scale make. Each draws from `rng` in the
+# same order the demo always has, so the demo's people stay the same.
+
+Plans = list[tuple[Person, list[tuple[date, dict[str, object]]], float]]
+
+
+def new_household(
+    people: _People,
+    rng: random.Random,
+    *,
+    township: Unit,
+    community: Unit | None,
+    number: str,
+    assistance: str,
+) -> tuple[Household, str]:
+    """A household and its head's ID number (the head is made by `household_members`)."""
+    head_name, head_id = people.make(1945, 1985)
+    household = Household(
+        unit=township,
+        community=community,
+        number=number,
+        head_name=head_name,
+        address=f"{(community or township).name}{rng.randrange(1, 60)}号",
+        phone=people.fake.phone_number(),
+        assistance=assistance,
+    )
+    return household, head_id
+
+
+def household_members(
+    people: _People, rng: random.Random, household: Household, head_id: str, size: int, since: date
+) -> list[Person]:
+    """The household's head and `size - 1` members, taken in on `since`."""
+    members = []
+    for m in range(size):
+        name, number = (household.head_name, head_id) if m == 0 else people.make(1940, 2016)
+        members.append(
+            Person(
+                household=household,
+                unit=household.unit,
+                community=household.community,
+                name=name,
+                id_number=number,
+                gender=idnumber.gender(number),
+                birth_date=idnumber.born_on(number),
+                relation="户主" if m == 0 else rng.choice(RELATIONS),
+                phone=household.phone if m == 0 else "",
+                assistance=household.assistance,
+                since=since,
+                monthly_amount=AMOUNTS.get(household.assistance),
+            )
+        )
+    return members
+
+
+def new_tekun(
+    people: _People, rng: random.Random, township: Unit, communities: list[Unit], *, joins: bool
+) -> Person:
+    """A 特困 person living at home, mostly elderly; `joins`: taken in during 2020."""
+    name, number = people.make(1928, 1965)
+    since = (
+        _month_day(rng, rng.randrange(1, 10))
+        if joins
+        else _day(rng, date(2010, 1, 1), date(2019, 12, 31))
+    )
+    self_care = rng.choices([SelfCare.FULL, SelfCare.PARTIAL, SelfCare.NONE], weights=[40, 35, 25])[
+        0
+    ]
+    return Person(
+        unit=township,
+        community=rng.choice(communities) if communities else None,
+        name=name,
+        id_number=number,
+        gender=idnumber.gender(number),
+        birth_date=idnumber.born_on(number),
+        relation="本人",
+        assistance=Assistance.TEKUN,
+        support_mode=SupportMode.DISPERSED,
+        self_care=self_care,
+        since=since,
+        monthly_amount=AMOUNTS[Assistance.TEKUN],
+    )
+
+
+def into_institutions(
+    rng: random.Random,
+    plans: Plans,
+    needs_care: list[int],
+    care: tuple[float, float],
+    institution: Unit,
+    *,
+    ends_share: float = 0.0,
+) -> None:
+    """Who of those needing care is in `institution` at the start of 2020 (care[0] of them),
+    who moves in during the year (up to care[1]), and, of the rest, who leaves the roster."""
+    rng.shuffle(needs_care)
+    at_start = round(len(needs_care) * care[0])
+    by_end = round(len(needs_care) * care[1])
+    for rank, i in enumerate(needs_care):
+        person = plans[i][0]
+        if rank < at_start:
+            person.support_mode = SupportMode.CONCENTRATED
+            person.institution = institution
+        elif rank < by_end:
+            plans[i][1].append(
+                (
+                    _month_day(rng, 1 + (rank - at_start) * 11 // max(1, by_end - at_start)),
+                    {"support_mode": "concentrated", "institution": institution},
+                )
+            )
+        elif ends_share and rng.random() < ends_share:
+            plans[i][1].append((_month_day(rng, rng.randrange(3, 12)), {"status": "ended"}))
 
 
 def _institutions_for(bureau: Unit) -> tuple[dict[int | None, Unit], Unit]:
@@ -152,94 +266,39 @@ def _seed(bureau: Unit) -> int:
         # 低保 and 低保边缘 households: a head and members.
         for n in range(1, 131):
             assistance = Assistance.EDGE if n > 110 else dibao
-            community = place()
-            head_name, head_id = people.make(1945, 1985)
-            household = Household(
-                unit=township,
-                community=community,
+            household, head_id = new_household(
+                people,
+                rng,
+                township=township,
+                community=place(),
                 number=f"{code}-{n:04d}",
-                head_name=head_name,
-                address=f"{(community or township).name}{rng.randrange(1, 60)}号",
-                phone=people.fake.phone_number(),
                 assistance=assistance,
             )
             households.append(household)
             size = rng.choice([1, 1, 2, 2, 2, 3, 3, 4])
             since = _day(rng, date(2012, 1, 1), date(2019, 12, 31))
-            for m in range(size):
-                name, number = (head_name, head_id) if m == 0 else people.make(1940, 2016)
-                persons.append(
-                    Person(
-                        household=household,
-                        unit=township,
-                        community=community,
-                        name=name,
-                        id_number=number,
-                        gender=idnumber.gender(number),
-                        birth_date=idnumber.born_on(number),
-                        relation="户主" if m == 0 else rng.choice(RELATIONS),
-                        phone=household.phone if m == 0 else "",
-                        assistance=assistance,
-                        since=since,
-                        monthly_amount=AMOUNTS.get(assistance),
-                    )
-                )
-                plans.append((persons[-1], [], 0))
+            for member in household_members(people, rng, household, head_id, size, since):
+                persons.append(member)
+                plans.append((member, [], 0))
         # 特困人员: mostly elderly and alone.
         count = 60 + rng.randrange(0, 30)
         needs_care: list[int] = []
         for n in range(count):
-            name, number = people.make(1928, 1965)
             joins_in_2020 = n >= count - 4
-            since = (
-                _month_day(rng, rng.randrange(1, 10))
-                if joins_in_2020
-                else _day(rng, date(2010, 1, 1), date(2019, 12, 31))
-            )
-            self_care = rng.choices(
-                [SelfCare.FULL, SelfCare.PARTIAL, SelfCare.NONE], weights=[40, 35, 25]
-            )[0]
-            person = Person(
-                unit=township,
-                community=place(),
-                name=name,
-                id_number=number,
-                gender=idnumber.gender(number),
-                birth_date=idnumber.born_on(number),
-                relation="本人",
-                assistance=Assistance.TEKUN,
-                support_mode=SupportMode.DISPERSED,
-                self_care=self_care,
-                since=since,
-                monthly_amount=AMOUNTS[Assistance.TEKUN],
-            )
+            person = new_tekun(people, rng, township, communities, joins=joins_in_2020)
             persons.append(person)
             plans.append((person, [], visit_rate))
-            if self_care in NEEDS_CARE and not joins_in_2020:
+            if person.self_care in NEEDS_CARE and not joins_in_2020:
                 needs_care.append(len(plans) - 1)
-            elif self_care == SelfCare.FULL and rng.random() < 0.06:
+            elif person.self_care == SelfCare.FULL and rng.random() < 0.06:
                 # Falls ill in 2020: from then on the contest counts them.
                 plans[-1][1].append(
                     (_month_day(rng, rng.randrange(2, 12)), {"self_care": "partial"})
                 )
-        # Who is in an institution at the start of 2020, and who moves in during the year.
-        rng.shuffle(needs_care)
-        at_start = round(len(needs_care) * care_start)
-        by_end = round(len(needs_care) * care_end)
-        for rank, i in enumerate(needs_care):
-            person = plans[i][0]
-            if rank < at_start:
-                person.support_mode = SupportMode.CONCENTRATED
-                person.institution = institution
-            elif rank < by_end:
-                plans[i][1].append(
-                    (
-                        _month_day(rng, 1 + (rank - at_start) * 11 // max(1, by_end - at_start)),
-                        {"support_mode": "concentrated", "institution": institution},
-                    )
-                )
-            elif rng.random() < 0.05:
-                plans[i][1].append((_month_day(rng, rng.randrange(3, 12)), {"status": "ended"}))
+        # Who is in an institution at the start of 2020, who moves in during the year, who leaves.
+        into_institutions(
+            rng, plans, needs_care, (care_start, care_end), institution, ends_share=0.05
+        )
     bulk_create_with_history(households, Household, batch_size=1000, default_date=_at(2019, 12, 31))
     for person in persons:
         if person.household is not None:
