@@ -20,20 +20,12 @@ from campaigns.services.reporting import (
 )
 from tests.conftest import Plan, Tree, client_for
 
-from .conftest import (  # noqa: F401
-    SHANGHAI,
+from .conftest import (
     XLSX,
     as_bytes,
     cell_for,
     download,
-    fill_all,
-    refused,
-    row_of,
     snapshot,
-    template_url,
-    text_cell,
-    upload,
-    upload_url,
 )
 
 # Bulk: many units' files at once, each saved or refused on its own.

@@ -13,20 +13,10 @@ from campaigns.excel.signature import FORM_SHEET
 from campaigns.models import Report
 from tests.conftest import Plan, Tree
 
-from .conftest import (  # noqa: F401
-    SHANGHAI,
-    XLSX,
+from .conftest import (
     as_bytes,
-    cell_for,
-    download,
-    fill_all,
-    refused,
-    row_of,
     snapshot,
-    template_url,
-    text_cell,
     upload,
-    upload_url,
 )
 
 # Junk never gets a 500 or a partial save.

@@ -25,9 +25,8 @@ from campaigns.services.reporting import (
 )
 from tests.conftest import Plan, Tree, client_for
 
-from .conftest import (  # noqa: F401
+from .conftest import (
     SHANGHAI,
-    XLSX,
     as_bytes,
     cell_for,
     download,
@@ -38,7 +37,6 @@ from .conftest import (  # noqa: F401
     template_url,
     text_cell,
     upload,
-    upload_url,
 )
 
 # The template
