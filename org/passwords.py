@@ -13,6 +13,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import password_validation as django_validation
+from django.contrib.auth.hashers import Argon2PasswordHasher
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -110,3 +111,16 @@ def password_change_reason(user: Any) -> str | None:
             "您的密码已使用超过 %(days)d 天，按等级保护要求需要更换，请先修改密码，再继续使用。"
         ) % {"days": days}
     return None
+
+
+class Argon2idPasswordHasher(Argon2PasswordHasher):
+    """Argon2id with OWASP's second recommended setting (m=46 MiB, t=1, p=1) instead of
+    Django's (m=100 MiB, t=2, p=8). OWASP's Password Storage Cheat Sheet counts the two as equal
+    defence; Django's spreads each hash over eight lanes, which on a 2-core server makes a login
+    wait 140 ms idle and 400 ms when fifty clerks sign in at once, where this one takes about
+    60 ms of one core. Same algorithm name: hashes made with Django's settings still verify, and
+    are rewritten with these at the user's next login (`must_update`)."""
+
+    time_cost = 1
+    memory_cost = 47104  # KiB
+    parallelism = 1

@@ -105,8 +105,10 @@ ANONYMOUS_USER_NAME = None
 GUARDIAN_RAISE_403 = False
 GUARDIAN_RENDER_403 = False
 
+# Argon2id at OWASP's m=46 MiB, t=1, p=1 (org/passwords.py says why); Django's own settings'
+# hashes verify with it and are rewritten at the next login.
 PASSWORD_HASHERS = [
-    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "org.passwords.Argon2idPasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
 # 等保 password rules (org/passwords.py words the messages): 12 characters or more, three kinds
