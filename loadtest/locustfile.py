@@ -3,8 +3,9 @@
 Against a seed_scale --districts 10 database: leaders read the 擂台榜 and their home page;
 sections read their desk and review queue and open what waits for them; townships open their
 month's reports, fill one in (the version and the CSRF token from the form, as a browser sends
-them) and save it as a draft, or submit it. Every account logs in once, with the demo password:
-no login ever fails, so the login lockout never starts. Each user waits 2 to 6 seconds between
+them) and save it as a draft, or submit it. Every account logs in with the demo password when it
+arrives and now and then signs out and in again: no login ever fails, so the login lockout never
+starts. Each user waits 2 to 6 seconds between
 pages, as a person reading them would.
 """
 
@@ -47,7 +48,12 @@ class Person(HttpUser):
     username = ""
     board_url = "/plans/boards/"
 
+    home_name = "home"
+
     def on_start(self) -> None:
+        self.log_in()
+
+    def log_in(self) -> None:
         page = self.client.get("/login/", name="login page")
         token = CSRF.search(page.text)
         with self.client.post(
@@ -65,11 +71,29 @@ class Person(HttpUser):
             if response.status_code != 302:
                 response.failure(f"login of {self.username}: {response.status_code}")
 
+    @task(1)
+    def come_back(self) -> None:
+        """Now and then the person signs out and in again (a clerk back from a meeting): the
+        logins are measured beside the pages, not only while the users arrive."""
+        if random.random() >= 0.25:
+            return
+        home = self.client.get("/", name=self.home_name)
+        token = CSRF.search(home.text)
+        self.client.post(
+            "/logout/",
+            data={"csrfmiddlewaretoken": token.group(1) if token else ""},
+            name="logout",
+            allow_redirects=False,
+        )
+        self.log_in()
+
 
 class Leader(Person):
     """局领导: the board, the home page's board summary, the bulletins."""
 
     weight = 2
+
+    home_name = "home (leader)"
 
     def on_start(self) -> None:
         self.username = f"s{district():02d}-leader"
@@ -96,6 +120,8 @@ class Section(Person):
 
     weight = 1
 
+    home_name = "home (section)"
+
     def on_start(self) -> None:
         self.username = f"s{district():02d}-{random.choice(SECTIONS)}"
         super().on_start()
@@ -113,7 +139,7 @@ class Section(Person):
         pk = random.choice(waiting)
         page = self.client.get(f"/plans/reports/{pk}/", name="report (section)")
         token = CSRF.search(page.text)
-        if token and random.random() < 0.2:
+        if token and random.random() < 0.4:
             self.client.post(
                 f"/plans/reports/{pk}/review/",
                 data={"decision": "accept", "csrfmiddlewaretoken": token.group(1)},
@@ -125,6 +151,8 @@ class Township(Person):
     """镇街: home, the month's reports, one report opened, filled and saved or submitted."""
 
     weight = 3
+
+    home_name = "home (township)"
 
     def on_start(self) -> None:
         self.username = next(_townships)
