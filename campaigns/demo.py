@@ -5,16 +5,25 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from django.utils import timezone
 
-from org.models import Unit, UnitKind, User
+from org.models import Role, Unit, UnitKind, User
 
-from .models import Campaign, IndicatorKind, IndicatorSource, Report, ReportStatus, Task
+from .models import (
+    Campaign,
+    Entry,
+    IndicatorKind,
+    IndicatorSource,
+    Report,
+    ReportStatus,
+    Task,
+    Transition,
+)
 from .services import plan as services
 from .services.importing import campaign_import
 
@@ -251,7 +260,22 @@ PLANS = ["下月完成剩余任务的 50%", "加大督导力度，确保按时�
 def _fill_month(period: Any, rng: random.Random, pace: dict[int, float], month_index: int) -> None:
     """Type in a month of reports as the units would: some ahead, some behind, some late."""
     office = User.objects.get(username="office")
-    reports = Report.objects.filter(period=period).select_related("task", "unit")
+    reports = (
+        Report.objects.filter(period=period)
+        .select_related("task", "unit")
+        .prefetch_related("task__responsible_units")
+    )
+    people: dict[str, Any] = {"office": office, "units": {}, "sections": {}}
+    kind: dict[str, str] = {
+        Role.TOWNSHIP: "units",
+        Role.INSTITUTION: "units",
+        Role.SECTION: "sections",
+    }
+    for user in User.objects.filter(is_active=True).prefetch_related("scope").order_by("pk"):
+        if user.role in kind:
+            for unit in user.scope.all():
+                people[kind[user.role]].setdefault(unit.pk, user)
+    history: list[tuple[Transition, datetime]] = []
     for report in reports.prefetch_related("entries__indicator"):
         speed = pace.setdefault(report.unit_id, rng.choice([0.15, 0.3, 0.5, 0.8, 1.0, 1.3, 1.6]))
         if speed < 0.2 and rng.random() < 0.5:
@@ -286,9 +310,68 @@ def _fill_month(period: Any, rng: random.Random, pace: dict[int, float], month_i
             ReportStatus.SUBMITTED if last and rng.random() < 0.2 else ReportStatus.ACCEPTED
         )
         report.late = rng.random() < 0.1
-        report.submitted_at = timezone.make_aware(datetime.combine(period.due, datetime.min.time()))
+        report.submitted_at = _submitted_at(report, period.due)
         report.updated_by = office
         report.save()
+        history.extend(_transitions(report, people))
+    # The reports' 办理记录 as the service would have written it: submitted by the unit's
+    # account (the office's where the demo has none for the unit), accepted by the section.
+    stamps = [at for _t, at in history]
+    made = Transition.objects.bulk_create([t for t, _at in history])
+    for transition, at in zip(made, stamps, strict=True):
+        transition.at = at
+    Transition.objects.bulk_update(made, ["at"])
+
+
+def _submitted_at(report: Report, due: date) -> datetime:
+    """A working-hours moment on or before the due day (after it when late), drawn from a
+    generator of the report's own so the month's figures stay the same."""
+    own = random.Random(report.pk)
+    day = (
+        due + timedelta(days=own.randint(1, 3))
+        if report.late
+        else due - timedelta(days=own.randint(0, 4))
+    )
+    return timezone.make_aware(datetime.combine(day, time(own.randint(8, 17), own.randint(0, 59))))
+
+
+def _transitions(report: Report, people: dict[str, Any]) -> list[tuple[Transition, datetime]]:
+    submitted = report.submitted_at
+    assert submitted is not None
+    done = [
+        (
+            Transition(
+                report=report,
+                from_status=ReportStatus.DRAFT,
+                to_status=ReportStatus.SUBMITTED,
+                by=people["units"].get(report.unit_id, people["office"]),
+                action="submit",
+            ),
+            submitted,
+        )
+    ]
+    if report.status == ReportStatus.ACCEPTED:
+        reviewer = next(
+            (
+                people["sections"][u.pk]
+                for u in report.task.responsible_units.all()
+                if u.pk in people["sections"]
+            ),
+            people["office"],
+        )
+        done.append(
+            (
+                Transition(
+                    report=report,
+                    from_status=ReportStatus.SUBMITTED,
+                    to_status=ReportStatus.ACCEPTED,
+                    by=reviewer,
+                    action="accept",
+                ),
+                submitted + timedelta(days=1 + report.pk % 3, hours=1),
+            )
+        )
+    return done
 
 
 def seed_months() -> int:
@@ -305,4 +388,8 @@ def seed_months() -> int:
         period = period_open(campaign=campaign, day=day)
         _fill_month(period, rng, pace, index)
         period_dispatch(period=period, today=period.dispatch_on)
+        # Counted from the records by the dispatch-day job (beat's 07:00), not when seeded.
+        Entry.objects.filter(report__period=period, computed=True).update(
+            computed_at=timezone.make_aware(datetime.combine(period.dispatch_on, time(7, 0)))
+        )
     return len(DEMO_MONTHS)

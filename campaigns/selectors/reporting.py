@@ -167,6 +167,19 @@ def open_periods_for(user: User, unit_ids: list[int] | None = None) -> list[dict
     return list(grouped.values())
 
 
+def past_reports_for(user: User) -> QuerySet[Report]:
+    """For a reporting unit: its reports of the periods no longer open (往期月报), the latest
+    period first; what is still open is in `open_periods_for`."""
+    if user.role not in (Role.TOWNSHIP, Role.INSTITUTION):
+        return Report.objects.none()
+    return (
+        reports_visible_to(user)
+        .exclude(period__status=PeriodStatus.OPEN)
+        .select_related("period__campaign", "task", "unit")
+        .order_by("-period__starts", "-period_id", "unit__path", "task__order", "task_id")
+    )
+
+
 def review_queue(user: User, task_ids: list[int] | None = None) -> QuerySet[Report]:
     reports = (
         Report.objects.filter(reviewable(user, task_ids))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -23,6 +24,8 @@ from ..selectors import reporting as selectors
 from ..services import evidence as evidence_services
 from ..services import reporting as services
 
+PAST_PER_PAGE = 30  # 往期月报 a page: a township's month is 5 to 10 reports
+
 
 @require_GET
 def my_reports(request: HttpRequest) -> HttpResponse:
@@ -33,6 +36,9 @@ def my_reports(request: HttpRequest) -> HttpResponse:
         context["groups"] = selectors.open_periods_for(user)
         context["returned"] = selectors.reports_visible_to(user).filter(
             status=ReportStatus.RETURNED
+        )
+        context["past"] = Paginator(selectors.past_reports_for(user), PAST_PER_PAGE).get_page(
+            request.GET.get("page")
         )
     if user.role == Role.SECTION:
         context["queue"] = selectors.review_queue(user)
