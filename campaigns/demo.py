@@ -324,14 +324,11 @@ def _fill_month(period: Any, rng: random.Random, pace: dict[int, float], month_i
 
 
 def _submitted_at(report: Report, due: date) -> datetime:
-    """A working-hours moment on or before the due day (after it when late), drawn from a
-    generator of the report's own so the month's figures stay the same."""
+    """A working-hours moment on or before the due day (the day after it when late, still
+    before the dispatch day), drawn from a generator of the report's own so the month's figures
+    stay the same."""
     own = random.Random(report.pk)
-    day = (
-        due + timedelta(days=own.randint(1, 3))
-        if report.late
-        else due - timedelta(days=own.randint(0, 4))
-    )
+    day = due + timedelta(days=1) if report.late else due - timedelta(days=own.randint(0, 4))
     return timezone.make_aware(datetime.combine(day, time(own.randint(8, 17), own.randint(0, 59))))
 
 
@@ -351,6 +348,9 @@ def _transitions(report: Report, people: dict[str, Any]) -> list[tuple[Transitio
         )
     ]
     if report.status == ReportStatus.ACCEPTED:
+        # Reviewed within a day or so, and before the dispatch day's 07:00 job.
+        dispatch_eve = report.period.dispatch_on - timedelta(days=1)
+        reviewed_by = timezone.make_aware(datetime.combine(dispatch_eve, time(18, 0)))
         reviewer = next(
             (
                 people["sections"][u.pk]
@@ -368,7 +368,7 @@ def _transitions(report: Report, people: dict[str, Any]) -> list[tuple[Transitio
                     by=reviewer,
                     action="accept",
                 ),
-                submitted + timedelta(days=1 + report.pk % 3, hours=1),
+                min(submitted + timedelta(hours=2 + report.pk % 30), reviewed_by),
             )
         )
     return done

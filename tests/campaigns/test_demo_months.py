@@ -40,10 +40,12 @@ def test_each_submitted_report_has_its_history(demo: None):
             assert local.date() > report.period.due
         else:
             assert local.date() <= report.period.due
+        assert local.date() < report.period.dispatch_on
         if report.status == ReportStatus.ACCEPTED:
             assert [t.action for t in steps] == ["submit", "accept"]
             accept = steps[1]
-            assert submit.at < accept.at <= submit.at + timedelta(days=4)
+            assert submit.at < accept.at <= submit.at + timedelta(days=2)
+            assert timezone.localtime(accept.at).date() < report.period.dispatch_on
             carried = set(report.task.responsible_units.all())
             assert accept.by.role == Role.OFFICE or set(accept.by.scope.all()) & carried
         else:
