@@ -168,15 +168,28 @@ def open_periods_for(user: User, unit_ids: list[int] | None = None) -> list[dict
 
 
 def past_reports_for(user: User) -> QuerySet[Report]:
-    """For a reporting unit: its reports of the periods no longer open (往期月报), the latest
-    period first; what is still open is in `open_periods_for`."""
-    if user.role not in (Role.TOWNSHIP, Role.INSTITUTION):
+    """Reports to look back on, the latest period first. A township or institution: its reports
+    of the periods no longer open (往期月报; what is open is in `open_periods_for`). A section:
+    the reports it has reviewed (已审核), accepted or returned, on the tasks it carries."""
+    if user.role in (Role.TOWNSHIP, Role.INSTITUTION):
+        reports = reports_visible_to(user).exclude(period__status=PeriodStatus.OPEN)
+    elif user.role == Role.SECTION:
+        reports = reports_visible_to(user).filter(
+            status__in=(ReportStatus.ACCEPTED, ReportStatus.RETURNED)
+        )
+    else:
         return Report.objects.none()
-    return (
-        reports_visible_to(user)
-        .exclude(period__status=PeriodStatus.OPEN)
-        .select_related("period__campaign", "task", "unit")
-        .order_by("-period__starts", "-period_id", "unit__path", "task__order", "task_id")
+    return reports.select_related("period__campaign", "task", "unit").order_by(
+        "-period__starts", "-period_id", "unit__path", "task__order", "task_id"
+    )
+
+
+def past_periods(reports: QuerySet[Report]) -> list[Period]:
+    """The periods of `reports`, the latest first: the choices of the list's period filter."""
+    return list(
+        Period.objects.filter(pk__in=reports.order_by().values("period_id"))
+        .select_related("campaign")
+        .order_by("-starts", "-pk")
     )
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -37,11 +39,10 @@ def my_reports(request: HttpRequest) -> HttpResponse:
         context["returned"] = selectors.reports_visible_to(user).filter(
             status=ReportStatus.RETURNED
         )
-        context["past"] = Paginator(selectors.past_reports_for(user), PAST_PER_PAGE).get_page(
-            request.GET.get("page")
-        )
     if user.role == Role.SECTION:
         context["queue"] = selectors.review_queue(user)
+    if user.role in (Role.TOWNSHIP, Role.INSTITUTION, Role.SECTION):
+        context.update(_past(request, user))
     if user.role in (Role.OFFICE, Role.LEADER):
         context["periods"] = selectors.periods_visible_to(user)
     if user.role == Role.OFFICE:
@@ -52,6 +53,18 @@ def my_reports(request: HttpRequest) -> HttpResponse:
             campaigns=campaigns, initial={"month": timezone.localdate()}
         )
     return render(request, "campaigns/my_reports.html", context)
+
+
+def _past(request: HttpRequest, user: Any) -> dict[str, object]:
+    """往期月报 / 已审核: the page of reports asked for, of one period when `?period=` names one
+    of the user's (anything else: all of them)."""
+    reports = selectors.past_reports_for(user)
+    periods = selectors.past_periods(reports)
+    chosen = next((p for p in periods if str(p.pk) == request.GET.get("period", "")), None)
+    if chosen is not None:
+        reports = reports.filter(period=chosen)
+    page = Paginator(reports, PAST_PER_PAGE).get_page(request.GET.get("page"))
+    return {"past": page, "past_periods": periods, "past_period": chosen}
 
 
 @require_http_methods(["GET", "POST"])

@@ -10,7 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from campaigns.models import Report
+from campaigns.models import Period, Report, ReportStatus
 from campaigns.services.reporting import period_close, period_open
 from tests.conftest import Plan, client_for
 
@@ -86,13 +86,81 @@ def test_it_pages_thirty_at_a_time(plan: Plan, office, township_a, monkeypatch):
     assert "第 1 / 2 页" in client.get(URL).content.decode()
 
 
-def test_it_shows_no_history_to_other_roles(plan: Plan, office, section, leader):
+def test_it_shows_no_history_to_the_office_and_leaders(plan: Plan, office, leader):
     close_months(plan, office, 1)
-    for user in (office, section, leader):
+    for user in (office, leader):
         response = client_for(user).get(URL)
         assert response.status_code == 200
         assert "past" not in response.context
         assert "往期月报" not in response.content.decode()
+
+
+def test_it_filters_by_one_of_the_users_periods(plan: Plan, office, township_a):
+    close_months(plan, office, 3)
+    client = client_for(township_a)
+    may = Period.objects.get(campaign=plan.published, label="2020年5月")
+    assert {r.period for r in past(client, period=may.pk)} == {may}
+    page = client.get(URL, {"period": may.pk}).content.decode()
+    assert f'<option value="{may.pk}" selected>2020年5月</option>' in page
+    assert "2020年5月共 2 份" in page
+
+
+@pytest.mark.parametrize("value", ["", "abc", "-1", "99999"])
+def test_it_shows_every_period_for_a_filter_it_does_not_know(plan: Plan, office, township_a, value):
+    close_months(plan, office, 2)
+    assert len(past(client_for(township_a), period=value)) == 4
+
+
+def test_it_ignores_another_units_period(plan: Plan, office, township_a, tree):
+    """A period the user has no report in (another bureau's) filters nothing and shows nothing."""
+    from campaigns.services import plan as plan_services
+    from org import services as org_services
+    from org.models import UnitKind
+
+    close_months(plan, office, 1)
+    other = org_services.unit_create(name="外区民政局", kind=UnitKind.BUREAU, parent=None)
+    foreign = plan_services.campaign_save(
+        bureau=other,
+        user=office,
+        title="外区方案",
+        year=2020,
+        start=date(2020, 1, 1),
+        end=date(2020, 12, 31),
+    )
+    period = Period.objects.create(
+        campaign=foreign,
+        starts=date(2020, 4, 1),
+        ends=date(2020, 4, 30),
+        label="外区2020年4月",
+        due=date(2020, 5, 3),
+        dispatch_on=date(2020, 5, 5),
+        status="closed",
+    )
+    response = client_for(township_a).get(URL, {"period": period.pk})
+    assert len(response.context["past"].object_list) == 2
+    assert "外区" not in response.content.decode()
+
+
+def test_it_shows_a_section_the_reports_it_has_reviewed(plan: Plan, office, section, tree):
+    reports = Report.objects.filter(period=plan.period)
+    contest_a = reports.get(task=plan.contest, unit=tree.township_a)
+    contest_b = reports.get(task=plan.contest, unit=tree.township_b)
+    Report.objects.filter(pk=contest_a.pk).update(status=ReportStatus.ACCEPTED)
+    Report.objects.filter(pk=contest_b.pk).update(status=ReportStatus.RETURNED)
+    Report.objects.filter(pk=plan.report_a.pk).update(status=ReportStatus.SUBMITTED)
+    client = client_for(section)
+    assert {r.pk for r in past(client)} == {contest_a.pk, contest_b.pk}
+    page = client.get(URL).content.decode()
+    assert "已审核的月报" in page and "待审核的月报" in page
+
+
+def test_it_keeps_other_sections_reviews_out(plan: Plan, office, tree):
+    from tests.conftest import make_user
+
+    Report.objects.filter(period=plan.period).update(status=ReportStatus.ACCEPTED)
+    other = make_user("yanglao-test", "section", tree.other_section)
+    assert past(client_for(other)) == []
+    assert "已审核的月报" not in client_for(other).get(URL).content.decode()
 
 
 def test_its_queries_do_not_grow_with_the_months(plan: Plan, office, township_a):
