@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -15,7 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from org.access import can_manage
 from org.current import acting_user as _user
-from org.models import Role
+from org.models import Role, User
 from org.uploads import file_response
 from org.views import _apply_errors
 
@@ -55,7 +53,7 @@ def my_reports(request: HttpRequest) -> HttpResponse:
     return render(request, "campaigns/my_reports.html", context)
 
 
-def _past(request: HttpRequest, user: Any) -> dict[str, object]:
+def _past(request: HttpRequest, user: User) -> dict[str, object]:
     """往期月报 / 已审核: the page of reports asked for, of one period when `?period=` names one
     of the user's (anything else: all of them)."""
     reports = selectors.past_reports_for(user)
