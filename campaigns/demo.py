@@ -333,44 +333,24 @@ def _submitted_at(report: Report, due: date) -> datetime:
 
 
 def _transitions(report: Report, people: dict[str, Any]) -> list[tuple[Transition, datetime]]:
+    """The report's submit and, when accepted, its accept: (transition, when) pairs."""
     submitted = report.submitted_at
     assert submitted is not None
-    done = [
-        (
-            Transition(
-                report=report,
-                from_status=ReportStatus.DRAFT,
-                to_status=ReportStatus.SUBMITTED,
-                by=people["units"].get(report.unit_id, people["office"]),
-                action="submit",
-            ),
-            submitted,
-        )
-    ]
+
+    def step(to: str, by: User, action: str) -> Transition:
+        before = ReportStatus.DRAFT if to == ReportStatus.SUBMITTED else ReportStatus.SUBMITTED
+        return Transition(report=report, from_status=before, to_status=to, by=by, action=action)
+
+    submitter = people["units"].get(report.unit_id, people["office"])
+    done = [(step(ReportStatus.SUBMITTED, submitter, "submit"), submitted)]
     if report.status == ReportStatus.ACCEPTED:
         # Reviewed within a day or so, and before the dispatch day's 07:00 job.
         dispatch_eve = report.period.dispatch_on - timedelta(days=1)
         reviewed_by = timezone.make_aware(datetime.combine(dispatch_eve, time(18, 0)))
-        reviewer = next(
-            (
-                people["sections"][u.pk]
-                for u in report.task.responsible_units.all()
-                if u.pk in people["sections"]
-            ),
-            people["office"],
-        )
-        done.append(
-            (
-                Transition(
-                    report=report,
-                    from_status=ReportStatus.SUBMITTED,
-                    to_status=ReportStatus.ACCEPTED,
-                    by=reviewer,
-                    action="accept",
-                ),
-                min(submitted + timedelta(hours=2 + report.pk % 30), reviewed_by),
-            )
-        )
+        carried = [u.pk for u in report.task.responsible_units.all() if u.pk in people["sections"]]
+        reviewer = people["sections"][carried[0]] if carried else people["office"]
+        accepted = min(submitted + timedelta(hours=2 + report.pk % 30), reviewed_by)
+        done.append((step(ReportStatus.ACCEPTED, reviewer, "accept"), accepted))
     return done
 
 

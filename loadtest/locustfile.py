@@ -98,7 +98,7 @@ class Leader(Person):
     def on_start(self) -> None:
         self.username = f"s{district():02d}-leader"
         super().on_start()
-        home = self.client.get("/", name="home (leader)")
+        home = self.client.get("/", name=self.home_name)
         found = BOARD.search(home.text)
         self.board_url = f"/plans/{found.group(1)}/board/" if found else "/plans/boards/"
 
@@ -108,7 +108,7 @@ class Leader(Person):
 
     @task(2)
     def home(self) -> None:
-        self.client.get("/", name="home (leader)")
+        self.client.get("/", name=self.home_name)
 
     @task(1)
     def bulletins(self) -> None:
@@ -128,7 +128,7 @@ class Section(Person):
 
     @task(3)
     def home(self) -> None:
-        self.client.get("/", name="home (section)")
+        self.client.get("/", name=self.home_name)
 
     @task(2)
     def review(self) -> None:
@@ -160,7 +160,7 @@ class Township(Person):
 
     @task(2)
     def home(self) -> None:
-        self.client.get("/", name="home (township)")
+        self.client.get("/", name=self.home_name)
 
     @task(3)
     def fill(self) -> None:
