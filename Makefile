@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-stamp
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install browser-deps run test test-fast lint format vendor demo check-deploy backup restore bench loadtest
+.PHONY: install browser-deps run test test-fast lint format vendor demo check-deploy backup restore bench loadtest screenshots
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -41,6 +41,11 @@ test: install browser-deps
 
 test-fast: install
 	$(VENV)/bin/pytest -n 2 --dist loadfile -m "not browser"
+
+# The README's pictures: each role's first page on the demo at 1366x768 and 390x844, written to
+# docs/screenshots/ by the browser test (which, in `make test`, writes to artifacts/ only).
+screenshots: install browser-deps
+	UPDATE_SCREENSHOTS=1 $(VENV)/bin/pytest -p no:xdist -q tests/browser/test_first_pages.py
 
 lint: install
 	$(VENV)/bin/ruff check .
