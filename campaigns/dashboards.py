@@ -1,6 +1,8 @@
 """The role dashboards on the home pages: each answers its role's first question at a glance.
 
-Leaders and the office: how do the contests stand (the board's figures, the bulletin's).
+Leaders: who is red and who is behind this month, by name and per contest, and the lights of
+each contest, above the fold; then how the contests stand (the board's figures, the bulletin's).
+The office: who has not reported this month, what waits for review, the next dispatch day.
 Sections: what waits for review, who is late, who is red, what units say is in the way.
 Townships and institutions: what is due and when, what came back and why, where they stand.
 Each panel is built in a fixed number of queries, whatever the number of units.
@@ -8,28 +10,44 @@ Each panel is built in a fixed number of queries, whatever the number of units.
 
 from __future__ import annotations
 
+import json
+import re
+from datetime import date
 from typing import Any
 
-from django.db.models import Subquery
+from django.db.models import Count, Q, Subquery
+from django.urls import reverse
 from django.utils import timezone
 
 from org.access import unit_ids_visible_to
 from org.models import Role, User
 
 from .models import (
+    REPORTED,
+    Campaign,
     CampaignStatus,
     Light,
+    Period,
     PeriodStatus,
     Report,
     ReportStatus,
     Standing,
+    TaskKind,
 )
-from .selectors.boards import board_for
+from .selectors.boards import Board, board_for
 from .selectors.plan import campaigns_visible_to
 from .selectors.ranking import bulletins_visible_to
-from .selectors.reporting import open_periods_for, review_queue, reviewable, reviewable_tasks
+from .selectors.reporting import (
+    open_periods_for,
+    periods_visible_to,
+    review_queue,
+    reviewable,
+    reviewable_tasks,
+)
+from .services.reporting import reminders_from
 
 OPEN_STATES = (ReportStatus.DRAFT, ReportStatus.RETURNED)
+CONTEST_SUFFIX = re.compile(r"(打擂台赛|擂台赛|打擂赛)$")
 
 
 def board_summary(user: User) -> dict[str, Any]:
@@ -45,6 +63,188 @@ def board_summary(user: User) -> dict[str, Any]:
         "campaign": campaign,
         "board": board,
         "bulletins": list(bulletins_visible_to(user).order_by("-issued_on", "-id")[:3]),
+    }
+
+
+def open_month(user: User, campaign: Campaign | None = None) -> dict[str, Any]:
+    """The open periods of the user's bureau (of one campaign if given), the earliest due first,
+    and their reports not reported yet or reported late, in two queries whatever the units.
+
+    "Reported" is the ranking's rule (`models.REPORTED`: submitted or accepted). A unit counts as
+    behind from the day reminders start (`reminders_from`, a few days before the due day):
+    earlier in the month nobody has reported yet, and naming everyone says nothing.
+    """
+    today = timezone.localdate()
+    periods = periods_visible_to(user).filter(status=PeriodStatus.OPEN).order_by("due", "pk")
+    if campaign is not None:
+        periods = periods.filter(campaign=campaign)
+    rows: list[dict[str, Any]] = []
+    for period in periods:
+        rows.append(
+            {
+                "period": period,
+                "behind_from": reminders_from(period),
+                "counting": today >= reminders_from(period),
+                "overdue": today > period.due,
+                "days_to_due": (period.due - today).days,
+                "days_to_dispatch": (period.dispatch_on - today).days,
+            }
+        )
+    reports: list[Report] = []
+    if rows:
+        reports = list(
+            Report.objects.filter(period__in=[row["period"] for row in rows])
+            .filter(~Q(status__in=REPORTED) | Q(late=True))
+            .select_related("task", "unit")
+            .order_by("period__due", "task__order", "task_id", "unit__path")
+        )
+    return {"periods": rows, "reports": reports}
+
+
+def _names(reports: list[Report]) -> list[dict[str, Any]]:
+    return [
+        {
+            "unit": r.unit.name,
+            "missing": r.status not in REPORTED,
+            "returned": r.status == ReportStatus.RETURNED,
+        }
+        for r in reports
+    ]
+
+
+def lights_chart(board: Board | None) -> str | None:
+    """The data of the lights-per-contest chart (green, yellow, red units of each contest)."""
+    if board is None or not board.contests:
+        return None
+    return json.dumps(
+        {
+            # The card says 擂台赛: the axis keeps what tells the contests apart.
+            "tasks": [CONTEST_SUFFIX.sub("", task.title) or task.title for task in board.contests],
+            **{
+                light: [sum(row.light == light for row in task.rows) for task in board.contests]
+                for light in ("green", "yellow", "red")
+            },
+        },
+        ensure_ascii=False,
+    )
+
+
+def leader_desk(user: User) -> dict[str, Any]:
+    """The leader's first screen: per contest (pushes after, as a short group) the units lit
+    red at the latest dispatch and the units behind this month, by name; the lights chart;
+    then the board's top three and the latest bulletins."""
+    summary = board_summary(user)
+    campaign, board = summary["campaign"], summary["board"]
+    month = open_month(user, campaign) if campaign else {"periods": [], "reports": []}
+    counted = {row["period"].pk for row in month["periods"] if row["counting"]}
+    tasks: dict[int, dict[str, Any]] = {}
+    if board is not None:
+        for task in board.contests + board.pushes:
+            tasks[task.task_id] = {
+                "title": task.title,
+                "contest": task.kind == TaskKind.CONTEST,
+                "red": [
+                    {
+                        "unit": row.unit,
+                        "reported": row.reported,
+                        "completion": row.completion,
+                        "expected": row.expected,
+                    }
+                    for row in task.rows
+                    if row.light == Light.RED
+                ],
+                "behind": [],
+            }
+    behind: dict[int, list[Report]] = {}
+    for report in month["reports"]:
+        if report.period_id in counted:
+            behind.setdefault(report.task_id, []).append(report)
+            tasks.setdefault(
+                report.task_id,
+                {
+                    "title": report.task.title,
+                    "contest": report.task.kind == TaskKind.CONTEST,
+                    "red": [],
+                    "behind": [],
+                },
+            )
+    for task_id, reports in behind.items():
+        tasks[task_id]["behind"] = _names(reports)
+    groups = list(tasks.values())
+    pushes = [g for g in groups if not g["contest"] and (g["red"] or g["behind"])]
+    return {
+        **summary,
+        "contests": [g for g in groups if g["contest"]],
+        "pushes": pushes,
+        "month": month["periods"],
+        "counting": [row for row in month["periods"] if row["counting"]],
+        "red_total": sum(len(g["red"]) for g in groups),
+        "behind_units": len(
+            {
+                r.unit_id
+                for r in month["reports"]
+                if r.period_id in counted and r.status not in REPORTED
+            }
+        ),
+        "chart": lights_chart(board),
+    }
+
+
+def office_month(user: User) -> dict[str, Any]:
+    """The office's first screen: each open period's units that have not reported (by name,
+    with their reports), what waits for review, and the dispatch day."""
+    month = open_month(user)
+    today = timezone.localdate()
+    waiting = dict(
+        review_queue(user)
+        .order_by()
+        .values_list("period_id")
+        .annotate(n=Count("pk"))
+        .values_list("period_id", "n")
+    )
+    periods = []
+    for row in month["periods"]:
+        period: Period = row["period"]
+        units: dict[int, dict[str, Any]] = {}
+        late: list[str] = []
+        for report in month["reports"]:
+            if report.period_id != period.pk:
+                continue
+            if report.status in REPORTED:
+                late.append(report.unit.name)
+                continue
+            unit = units.setdefault(
+                report.unit_id, {"unit": report.unit, "reports": [], "returned": 0}
+            )
+            unit["reports"].append(report)
+            unit["returned"] += report.status == ReportStatus.RETURNED
+        periods.append(
+            {
+                **row,
+                "missing": list(units.values()),
+                "late": sorted(set(late), key=late.index),
+                "waiting": waiting.get(period.pk, 0),
+            }
+        )
+    next_dispatch: date | None = min(
+        (row["period"].dispatch_on for row in periods if row["period"].dispatch_on >= today),
+        default=None,
+    )
+    reports_url = reverse("campaigns:my_reports")
+    open_ids = {row["period"].pk for row in periods}
+    # The reports waiting are listed on their period's page (each report's status, by unit).
+    waiting_in = next((row["period"] for row in periods if row["waiting"]), None)
+    return {
+        "periods": periods,
+        "missing_units": len({m["unit"].pk for row in periods for m in row["missing"]}),
+        "waiting_total": sum(waiting.values()),
+        "waiting_earlier": sum(n for pk, n in waiting.items() if pk not in open_ids),
+        "review_url": reverse("campaigns:period_detail", args=[waiting_in.pk])
+        if waiting_in
+        else reports_url,
+        "next_dispatch": next_dispatch,
+        "days_to_dispatch": (next_dispatch - today).days if next_dispatch else None,
+        "reports_url": reports_url,
     }
 
 
@@ -68,7 +268,7 @@ def section_desk(user: User) -> dict[str, Any]:
         .order_by("task__order", "unit__path")[:12]
     )
     problems = list(
-        Report.objects.filter(mine, status__in=(ReportStatus.SUBMITTED, ReportStatus.ACCEPTED))
+        Report.objects.filter(mine, status__in=REPORTED)
         .exclude(problems="")
         .exclude(problems__in=("无", "暂无"))
         .select_related("unit", "task", "period")
@@ -142,8 +342,28 @@ def register_panels() -> None:
 
     register(
         Panel(
+            "campaigns.leader",
+            (Role.LEADER,),
+            "campaigns/dash_leader.html",
+            leader_desk,
+            order=5,
+            slot="top",
+        )
+    )
+    register(
+        Panel(
+            "campaigns.office_month",
+            (Role.OFFICE,),
+            "campaigns/dash_office_month.html",
+            office_month,
+            order=5,
+            slot="top",
+        )
+    )
+    register(
+        Panel(
             "campaigns.board",
-            (Role.LEADER, Role.OFFICE),
+            (Role.OFFICE,),
             "campaigns/dash_board.html",
             board_summary,
             order=5,

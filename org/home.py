@@ -20,6 +20,8 @@ class Panel:
     template: str
     context: Callable[[User], dict[str, Any] | None]  # None: nothing to show this user
     order: int = 100
+    # "top": what the role must see first, above the home page's own cards; "main": the rest.
+    slot: str = "main"
 
 
 _panels: dict[str, Panel] = {}
@@ -29,10 +31,10 @@ def register(panel: Panel) -> None:
     _panels[panel.key] = panel
 
 
-def render_panels(request: HttpRequest, user: User) -> list[str]:
+def render_panels(request: HttpRequest, user: User, slot: str = "main") -> list[str]:
     rendered: list[str] = []
     for panel in sorted(_panels.values(), key=lambda p: (p.order, p.key)):
-        if user.role not in panel.roles:
+        if user.role not in panel.roles or panel.slot != slot:
             continue
         context = panel.context(user)
         if context is not None:

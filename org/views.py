@@ -53,6 +53,7 @@ def home(request: HttpRequest) -> HttpResponse:
         template,
         {
             "facts": selectors.home_facts(user),
+            "top_panels": render_panels(request, user, slot="top"),
             "panels": render_panels(request, user),
             "notices": selectors.unread_notices(user)[:5],
         },

@@ -22,6 +22,7 @@ from .ranking import (
     Standing,
 )
 from .reporting import (
+    REPORTED,
     Entry,
     Evidence,
     Period,
@@ -33,6 +34,7 @@ from .reporting import (
 )
 
 __all__ = [
+    "REPORTED",
     "AdjustmentItem",
     "Assessment",
     "Bulletin",

@@ -63,6 +63,11 @@ class ReportStatus(models.TextChoices):
     RETURNED = "returned", _("已退回")
 
 
+# What counts as reported, for the ranking, the bulletin and every page: submitted or accepted.
+# A report returned for changes is not reported until it comes back.
+REPORTED = (ReportStatus.SUBMITTED, ReportStatus.ACCEPTED)
+
+
 class Report(models.Model):
     """月报: one unit's report on one task for one period."""
 

@@ -11,6 +11,7 @@ from org.access import MANAGE, REPORT, has_unit_perm, home_bureaus, units_visibl
 from org.models import Role, Unit, User
 
 from ..models import (
+    REPORTED,
     CampaignStatus,
     Entry,
     Evidence,
@@ -219,7 +220,7 @@ def periods_visible_to(user: User) -> QuerySet[Period]:
             report_count=Count("reports"),
             submitted_count=Count(
                 "reports",
-                filter=Q(reports__status__in=(ReportStatus.SUBMITTED, ReportStatus.ACCEPTED)),
+                filter=Q(reports__status__in=REPORTED),
             ),
             late_count=Count("reports", filter=Q(reports__late=True)),
         )

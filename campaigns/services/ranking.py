@@ -22,6 +22,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.db import transaction
 
 from ..models import (
+    REPORTED,
     Campaign,
     Direction,
     Entry,
@@ -30,13 +31,11 @@ from ..models import (
     Light,
     Period,
     Report,
-    ReportStatus,
     Standing,
     TaskKind,
 )
 
 ZERO, ONE, HUNDRED = Decimal(0), Decimal(1), Decimal(100)
-REPORTED = (ReportStatus.SUBMITTED, ReportStatus.ACCEPTED)
 
 
 def _q(value: Decimal) -> Decimal:

@@ -347,6 +347,12 @@ def report_reopen(*, report: Report, user: User, reason: str, until: date) -> Re
 # Reminders
 
 
+def reminders_from(period: Period) -> date:
+    """The first day units are reminded of the period's due day: from then on, a unit that has
+    not reported is called behind (the home pages name it)."""
+    return period.due - timedelta(days=period.campaign.reminder_days)
+
+
 def reminders_send(*, day: date, period: Period | None = None, force: bool = False) -> int:
     """Remind the units that have not submitted: from `reminder_days` before the due day, and
     every day after it while the period is open. At most one reminder per unit, period and day.
@@ -359,8 +365,7 @@ def reminders_send(*, day: date, period: Period | None = None, force: bool = Fal
         periods = periods.filter(pk=period.pk)
     sent = 0
     for current in periods:
-        first = current.due - timedelta(days=current.campaign.reminder_days)
-        if day < first and not force:
+        if day < reminders_from(current) and not force:
             continue
         pending = Report.objects.filter(
             period=current, status__in=(ReportStatus.DRAFT, ReportStatus.RETURNED)

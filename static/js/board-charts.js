@@ -45,6 +45,32 @@
     });
     window.addEventListener("resize", function () { chart.resize(); });
   });
+  /* Lights per contest (the leader's home): green, yellow and red units of each contest, stacked. */
+  document.querySelectorAll(".app-lights[data-chart]").forEach(function (box) {
+    var data = JSON.parse(box.dataset.chart);
+    fitRows(box, 2.4);
+    var chart = echarts.init(box, null, { renderer: "svg" });
+    var names = { green: "绿灯", yellow: "黄灯", red: "红灯" };
+    chart.setOption({
+      animation: false,
+      grid: { left: 8, right: 16, top: 28, bottom: 4, containLabel: true },
+      legend: { top: 0, data: ["绿灯", "黄灯", "红灯"], textStyle: { fontSize: 11 } },
+      xAxis: { type: "value", minInterval: 1, axisLabel: { fontSize: 11 } },
+      yAxis: {
+        type: "category", inverse: true, data: data.tasks,
+        axisLabel: { fontSize: 12, interval: 0, width: 132, overflow: "truncate" }
+      },
+      tooltip: { trigger: "axis", axisPointer: { type: "shadow" }, renderMode: TOOLTIP_MODE },
+      series: ["green", "yellow", "red"].map(function (light) {
+        return {
+          name: names[light], type: "bar", stack: "lights", barMaxWidth: 18,
+          data: data[light], itemStyle: { color: colours[light] },
+          label: { show: true, fontSize: 11, color: "#fff", formatter: function (p) { return p.value ? p.value : ""; } }
+        };
+      })
+    });
+    window.addEventListener("resize", function () { chart.resize(); });
+  });
   /* Completion against time: a push's units, done versus the share of time gone. */
   document.querySelectorAll(".app-progress[data-chart]").forEach(function (box) {
     var data = JSON.parse(box.dataset.chart);
