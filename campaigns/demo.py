@@ -1,5 +1,8 @@
 """Seed 000's plan for the demo: imported from the bureau's own text, then set up as the office
-would before publishing it: indicators, targets, participants and milestones."""
+would before publishing it (indicators, targets, participants and milestones), and run on the
+demo calendar (org.demo_calendar): every month before the working month filled, reviewed and
+dispatched, the working month open with a month's usual mix, each step done by the account of the
+unit or section that would have done it, at a working-hours time before the day it is seeded."""
 
 from __future__ import annotations
 
@@ -10,15 +13,20 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from django.db.models import F
 from django.utils import timezone
 
-from org.models import Role, Unit, UnitKind, User
+from org.demo_calendar import DemoCalendar
+from org.models import Notice, Role, Unit, UnitKind, User
 
 from .models import (
+    Bulletin,
     Campaign,
     Entry,
+    Indicator,
     IndicatorKind,
     IndicatorSource,
+    Period,
     Report,
     ReportStatus,
     Task,
@@ -174,7 +182,7 @@ CAMPAIGN_SETTINGS: dict[str, Any] = {
 }
 
 
-def _set_indicators(task: Task, specs: list[Spec]) -> int:
+def _set_indicators(task: Task, specs: list[Spec], when: DemoCalendar) -> int:
     for indicator in task.indicators.all():
         services.indicator_delete(indicator=indicator)
     participants = list(task.participants.all())
@@ -190,7 +198,7 @@ def _set_indicators(task: Task, specs: list[Spec]) -> int:
             unit_of_measure=spec.unit,
             weight=Decimal(spec.weight),
             default_target=Decimal(spec.target) if spec.target else None,
-            deadline=spec.deadline,
+            deadline=when.plan_date(spec.deadline) if spec.deadline else None,
             stages=spec.stages,
             source=IndicatorSource.COMPUTED if spec.computed_key else IndicatorSource.REPORTED,
             computed_key=spec.computed_key,
@@ -200,23 +208,30 @@ def _set_indicators(task: Task, specs: list[Spec]) -> int:
     return len(specs)
 
 
-def _set_project_targets(task: Task) -> int:
+def _set_project_targets(task: Task, when: DemoCalendar) -> int:
     """白沙埠镇 builds the 孝友社区日间照料中心 to operation; 半程镇 serves the key projects."""
     indicator = task.indicators.get()
     towns = {u.name: u for u in task.participants.all()}
     values = {
         towns["白沙埠镇"]: (
             Decimal(4),
-            date(2020, 12, 31),
+            when.plan_date(date(2020, 12, 31)),
             "孝友社区日间照料中心：市级居家养老示范点",
         ),
-        towns["半程镇"]: (Decimal(2), date(2020, 12, 31), "靠上对接、主动服务重点康养项目"),
+        towns["半程镇"]: (
+            Decimal(2),
+            when.plan_date(date(2020, 12, 31)),
+            "靠上对接、主动服务重点康养项目",
+        ),
     }
     return services.targets_set(indicator=indicator, values=values)
 
 
-def seed_plan() -> int:
-    """Import, set up and publish seed 000's plan once; return how many rows were created."""
+def seed_plan(when: DemoCalendar) -> int:
+    """Import, set up and publish seed 000's plan once; return how many rows were created.
+
+    The text, 文号 and leaders are the document's; its year is the calendar's (start, end and the
+    dated goals), and it is issued ten days before its first month."""
     bureau = Unit.objects.get(kind=UnitKind.BUREAU, name="临沂市兰山区民政局")
     if Campaign.objects.filter(bureau=bureau, doc_number=DOC_NUMBER).exists():
         return 0
@@ -224,7 +239,19 @@ def seed_plan() -> int:
     campaign = campaign_import(
         text=PLAN_FILE.read_text(encoding="utf-8"), bureau=bureau, user=office
     )
-    campaign = services.campaign_save(campaign=campaign, user=office, **CAMPAIGN_SETTINGS)
+    # The figures the import suggested carry the document's 2020 dates: the office's own
+    # indicators replace them below, once the plan runs on the calendar's year.
+    for indicator in Indicator.objects.filter(task__campaign=campaign):
+        services.indicator_delete(indicator=indicator)
+    campaign = services.campaign_save(
+        campaign=campaign,
+        user=office,
+        **CAMPAIGN_SETTINGS,
+        year=when.year,
+        start=when.start,
+        end=when.end,
+        issue_date=when.start - timedelta(days=10),
+    )
     created = 1
     institutions = list(
         Unit.objects.filter(path__startswith=bureau.path, kind=UnitKind.INSTITUTION)
@@ -233,15 +260,15 @@ def seed_plan() -> int:
         if task.title == "养老机构服务质量擂台赛":
             # 在全区 17 家养老机构开展“四赛”和“六晒”: the institutions compete, not the townships.
             services.task_save(task=task, participants=institutions)
-        created += 1 + _set_indicators(task, INDICATORS[task.title])
+        created += 1 + _set_indicators(task, INDICATORS[task.title], when)
         if task.title == "养老服务项目建设攻坚战":
-            created += _set_project_targets(task)
+            created += _set_project_targets(task, when)
     services.campaign_publish(campaign=campaign, user=office)
+    published = _moment(when.start - timedelta(days=10), 16, 30)
+    Campaign.objects.filter(pk=campaign.pk).update(published_at=published)
     return created
 
 
-# The months the demo has run: April to June 2020, each filled, submitted and dispatched.
-DEMO_MONTHS = [date(2020, 4, 15), date(2020, 5, 15), date(2020, 6, 15)]
 PROGRESS = [
     "入户宣传，逐户摸底",
     "召开专题推进会，明确时间表",
@@ -255,72 +282,91 @@ PROBLEMS = [
     "无",
 ]
 PLANS = ["下月完成剩余任务的 50%", "加大督导力度，确保按时序推进", "与相关科室对接，解决场地问题"]
+RETURN_REASON = "分母与台账人数不一致，请按本月台账核对后重新填报"
+# The working month's mix, by weight: accepted, submitted and waiting, saved as a draft, not started.
+WORKING_MIX = {"accepted": 30, "submitted": 25, "draft": 25, "untouched": 20}
+# A township the demo leaves its whole working month to (the README's "试一试" starts there).
+FRESH_TOWNSHIP = "兰山街道"
+SPEEDS = [0.15, 0.3, 0.5, 0.8, 1.0, 1.3, 1.6]
 
 
-def _fill_month(period: Any, rng: random.Random, pace: dict[int, float], month_index: int) -> None:
-    """Type in a month of reports as the units would: some ahead, some behind, some late."""
-    office = User.objects.get(username="office")
-    reports = (
-        Report.objects.filter(period=period)
-        .select_related("task", "unit")
-        .prefetch_related("task__responsible_units")
-    )
-    people: dict[str, Any] = {"office": office, "units": {}, "sections": {}}
-    kind: dict[str, str] = {
-        Role.TOWNSHIP: "units",
-        Role.INSTITUTION: "units",
-        Role.SECTION: "sections",
-    }
-    for user in User.objects.filter(is_active=True).prefetch_related("scope").order_by("pk"):
-        if user.role in kind:
-            for unit in user.scope.all():
-                people[kind[user.role]].setdefault(unit.pk, user)
-    history: list[tuple[Transition, datetime]] = []
-    for report in reports.prefetch_related("entries__indicator"):
-        speed = pace.setdefault(report.unit_id, rng.choice([0.15, 0.3, 0.5, 0.8, 1.0, 1.3, 1.6]))
-        if speed < 0.2 and rng.random() < 0.5:
-            continue  # the slowest leave some reports unsubmitted: red, "未报送"
-        # About a ninth of the year's work a month at speed 1: on schedule by the time rule.
-        share = min(1.0, speed * (month_index + 1) * 0.12)
-        for entry in report.entries.all():
-            if entry.computed:
-                continue
-            indicator = entry.indicator
-            if indicator.kind == IndicatorKind.RATE:
-                target = float(indicator.default_target or 100)
-                denominator = rng.randint(12, 40)
-                entry.denominator = Decimal(denominator)
-                entry.numerator = Decimal(
-                    min(denominator, round(denominator * target / 100 * share))
-                )
-            elif indicator.kind == IndicatorKind.MILESTONE:
-                entry.stage = max(
-                    1, min(len(indicator.stages), round(len(indicator.stages) * share))
-                )
-            else:
-                target = float(indicator.default_target or 10)
-                entry.value = Decimal(round(target * share, 1))
-            entry.save()
-        report.progress = rng.choice(PROGRESS)
-        report.problems = rng.choice(PROBLEMS)
-        report.plans = rng.choice(PLANS)
-        # Sections have reviewed the earlier months; a few of the last still wait in their queues.
-        last = month_index == len(DEMO_MONTHS) - 1
-        report.status = (
-            ReportStatus.SUBMITTED if last and rng.random() < 0.2 else ReportStatus.ACCEPTED
+def _moment(day: date, hour: int, minute: int = 0) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time(hour, minute)))
+
+
+class _Month:
+    """The people of the demo and what they did, gathered to be written once per month."""
+
+    def __init__(self) -> None:
+        self.office = User.objects.get(username="office")
+        self.units: dict[int, User] = {}
+        self.sections: dict[int, User] = {}
+        by_role: dict[str, dict[int, User]] = {
+            Role.TOWNSHIP: self.units,
+            Role.INSTITUTION: self.units,
+            Role.SECTION: self.sections,
+        }
+        for user in User.objects.filter(is_active=True).prefetch_related("scope").order_by("pk"):
+            if user.role in by_role:
+                for unit in user.scope.all():
+                    by_role[user.role].setdefault(unit.pk, user)
+        self.steps: list[tuple[Transition, datetime]] = []
+
+    def unit_user(self, report: Report) -> User:
+        # A section that takes part itself (社会组织培育攻坚战) reports through its own account.
+        return self.units.get(report.unit_id) or self.sections.get(report.unit_id, self.office)
+
+    def reviewer(self, report: Report) -> User:
+        carried = [u.pk for u in report.task.responsible_units.all() if u.pk in self.sections]
+        return self.sections[carried[0]] if carried else self.office
+
+    def step(
+        self, report: Report, to: str, by: User, action: str, at: datetime, reason: str = ""
+    ) -> None:
+        before: str = {
+            ReportStatus.SUBMITTED.value: ReportStatus.DRAFT,
+            ReportStatus.ACCEPTED.value: ReportStatus.SUBMITTED,
+            ReportStatus.RETURNED.value: ReportStatus.SUBMITTED,
+        }[to]
+        transition = Transition(
+            report=report, from_status=before, to_status=to, by=by, action=action, reason=reason
         )
-        report.late = rng.random() < 0.1
-        report.submitted_at = _submitted_at(report, period.due)
-        report.updated_by = office
-        report.save()
-        history.extend(_transitions(report, people))
-    # The reports' 办理记录 as the service would have written it: submitted by the unit's
-    # account (the office's where the demo has none for the unit), accepted by the section.
-    stamps = [at for _t, at in history]
-    made = Transition.objects.bulk_create([t for t, _at in history])
-    for transition, at in zip(made, stamps, strict=True):
-        transition.at = at
-    Transition.objects.bulk_update(made, ["at"])
+        self.steps.append((transition, at))
+
+    def write(self) -> None:
+        """The month's 办理记录, with the times they happened (`at` is set on insert)."""
+        stamps = [at for _t, at in self.steps]
+        made = Transition.objects.bulk_create([t for t, _at in self.steps])
+        for transition, at in zip(made, stamps, strict=True):
+            transition.at = at
+        Transition.objects.bulk_update(made, ["at"])
+        self.steps = []
+
+
+def _fill(report: Report, rng: random.Random, share: float) -> None:
+    """Type the report's figures at `share` of the year's target, and its three texts."""
+    for entry in report.entries.all():
+        if entry.computed:
+            continue
+        indicator = entry.indicator
+        if indicator.kind == IndicatorKind.RATE:
+            target = float(indicator.default_target or 100)
+            denominator = rng.randint(12, 40)
+            entry.denominator = Decimal(denominator)
+            entry.numerator = Decimal(min(denominator, round(denominator * target / 100 * share)))
+        elif indicator.kind == IndicatorKind.MILESTONE:
+            entry.stage = max(1, min(len(indicator.stages), round(len(indicator.stages) * share)))
+        else:
+            target = float(indicator.default_target or 10)
+            entry.value = Decimal(round(target * share, 1))
+        entry.save()
+    report.progress = rng.choice(PROGRESS)
+    report.problems = rng.choice(PROBLEMS)
+    report.plans = rng.choice(PLANS)
+
+
+def _working_hour(own: random.Random, day: date) -> datetime:
+    return _moment(day, own.randint(8, 16), own.randint(0, 59))
 
 
 def _submitted_at(report: Report, due: date) -> datetime:
@@ -329,47 +375,214 @@ def _submitted_at(report: Report, due: date) -> datetime:
     stay the same."""
     own = random.Random(report.pk)
     day = due + timedelta(days=1) if report.late else due - timedelta(days=own.randint(0, 4))
-    return timezone.make_aware(datetime.combine(day, time(own.randint(8, 17), own.randint(0, 59))))
+    return _moment(day, own.randint(8, 16), own.randint(0, 59))
 
 
-def _transitions(report: Report, people: dict[str, Any]) -> list[tuple[Transition, datetime]]:
-    """The report's submit and, when accepted, its accept: (transition, when) pairs."""
-    submitted = report.submitted_at
-    assert submitted is not None
-
-    def step(to: str, by: User, action: str) -> Transition:
-        before = ReportStatus.DRAFT if to == ReportStatus.SUBMITTED else ReportStatus.SUBMITTED
-        return Transition(report=report, from_status=before, to_status=to, by=by, action=action)
-
-    submitter = people["units"].get(report.unit_id, people["office"])
-    done = [(step(ReportStatus.SUBMITTED, submitter, "submit"), submitted)]
-    if report.status == ReportStatus.ACCEPTED:
-        # Reviewed within a day or so, and before the dispatch day's 07:00 job.
-        dispatch_eve = report.period.dispatch_on - timedelta(days=1)
-        reviewed_by = timezone.make_aware(datetime.combine(dispatch_eve, time(18, 0)))
-        carried = [u.pk for u in report.task.responsible_units.all() if u.pk in people["sections"]]
-        reviewer = people["sections"][carried[0]] if carried else people["office"]
-        accepted = min(submitted + timedelta(hours=2 + report.pk % 30), reviewed_by)
-        done.append((step(ReportStatus.ACCEPTED, reviewer, "accept"), accepted))
-    return done
+def _reports(period: Any) -> Any:
+    return (
+        Report.objects.filter(period=period)
+        .select_related("task", "unit", "period")
+        .prefetch_related("task__responsible_units", "entries__indicator")
+        .order_by("unit__path", "task__order")
+    )
 
 
-def seed_months() -> int:
-    """Open, fill and dispatch the demo months once; return how many bulletins were issued."""
+def _remind(period: Any, day: date) -> None:
+    """The 09:00 reminder job of `day`, dated then, as beat would have run it."""
+    from campaigns.services.reporting import reminders_send
+
+    newest = Notice.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+    reminders_send(day=day, period=period)
+    Notice.objects.filter(pk__gt=newest).update(created_at=_moment(day, 9, 0))
+
+
+def _dispatched_month(
+    period: Any, rng: random.Random, pace: dict[int, float], index: int, people: _Month, last: bool
+) -> None:
+    """Type in a month of reports as the units would: some ahead, some behind; remind, review."""
+    reports = list(_reports(period))
+    units = sorted({r.unit_id for r in reports})
+    # Last month two units came in after the due day; earlier months about one report in ten.
+    late_units = set(rng.sample(units, 2)) if last else set()
+    waiting: list[Report] = []
+    for report in reports:
+        speed = pace.setdefault(report.unit_id, rng.choice(SPEEDS))
+        if speed < 0.2 and rng.random() < 0.5:
+            continue  # the slowest leave some reports unsubmitted: red, "未报送"
+        # About a ninth of the year's work a month at speed 1: on schedule by the time rule.
+        _fill(report, rng, min(1.0, speed * (index + 1) * 0.12))
+        chance = rng.random()
+        report.late = report.unit_id in late_units if last else chance < 0.1
+        # Sections have reviewed the months before; a few of the last still wait in their queues.
+        report.status = (
+            ReportStatus.SUBMITTED if last and rng.random() < 0.2 else ReportStatus.ACCEPTED
+        )
+        report.submitted_at = _submitted_at(report, period.due)
+        report.updated_by = people.unit_user(report)
+        waiting.append(report)
+    # Before the due day the job reminds whoever has not submitted; after it, whoever is late.
+    on_time = [r for r in waiting if not r.late]
+    _save_reviewed(on_time, people)
+    _remind(period, period.due - timedelta(days=period.campaign.reminder_days))
+    _remind(period, period.due + timedelta(days=1))
+    _save_reviewed([r for r in waiting if r.late], people)
+
+
+def _save_reviewed(reports: list[Report], people: _Month) -> None:
+    for report in reports:
+        final = report.status
+        report.status = ReportStatus.SUBMITTED
+        submitted = report.submitted_at
+        assert submitted is not None
+        people.step(report, ReportStatus.SUBMITTED, people.unit_user(report), "submit", submitted)
+        if final == ReportStatus.ACCEPTED:
+            # Reviewed within a day or so, and before the dispatch day's 07:00 job.
+            eve = _moment(report.period.dispatch_on - timedelta(days=1), 18, 0)
+            accepted = min(submitted + timedelta(hours=2 + report.pk % 30), eve)
+            people.step(report, ReportStatus.ACCEPTED, people.reviewer(report), "accept", accepted)
+        report.status = final
+        report.save()
+    people.write()
+
+
+def _working_month(
+    period: Any, rng: random.Random, pace: dict[int, float], index: int, people: _Month, today: date
+) -> None:
+    """The month open today: some accepted, some waiting for review, one returned with a reason on
+    a field, some drafts, some not started; each step on a working day before today."""
+    # This month's work so far, or, in the days before last month's due day, its last week.
+    first = period.starts if today <= period.ends else period.ends - timedelta(days=6)
+    days = [first + timedelta(days=n) for n in range((today - first).days)]
+    weekdays = [d for d in days if d.weekday() < 5] or days
+    returned_done = False
+    for report in _reports(period):
+        own = random.Random(report.pk)
+        state = rng.choices(list(WORKING_MIX), weights=list(WORKING_MIX.values()))[0]
+        if report.unit.name == FRESH_TOWNSHIP:
+            state = "untouched"
+        if state == "untouched":
+            continue
+        speed = pace.setdefault(report.unit_id, rng.choice(SPEEDS))
+        _fill(report, rng, min(1.0, speed * (index + 1) * 0.12))
+        clerk = people.unit_user(report)
+        typed = _working_hour(own, own.choice(weekdays))
+        report.updated_by = clerk
+        report.version += 1
+        if state == "draft":
+            report.save()
+            Report.objects.filter(pk=report.pk).update(updated_at=typed)
+            continue
+        report.submitted_at = typed
+        report.late = typed.date() > period.due
+        people.step(report, ReportStatus.SUBMITTED, clerk, "submit", typed)
+        reviewed = min(
+            typed + timedelta(hours=3 + own.randint(0, 20)),
+            _moment(today, 0) - timedelta(minutes=1),
+        )
+        returnable = any(
+            e.indicator.kind == IndicatorKind.RATE and not e.computed for e in report.entries.all()
+        )
+        if not returned_done and returnable and state == "submitted":
+            returned_done = True
+            entry = next(
+                e
+                for e in report.entries.all()
+                if e.indicator.kind == IndicatorKind.RATE and not e.computed
+            )
+            reviewer = people.reviewer(report)
+            people.step(report, ReportStatus.RETURNED, reviewer, "return", reviewed, RETURN_REASON)
+            report.status = ReportStatus.RETURNED
+            report.return_reason, report.return_field = RETURN_REASON, f"entry:{entry.pk}"
+            report.version += 1
+            report.save()
+            _tell_returned(report, reviewed)
+            continue
+        report.status = ReportStatus.SUBMITTED
+        if state == "accepted":
+            people.step(report, ReportStatus.ACCEPTED, people.reviewer(report), "accept", reviewed)
+            report.status = ReportStatus.ACCEPTED
+            report.version += 1
+        report.save()
+    people.write()
+
+
+def _tell_returned(report: Report, at: datetime) -> None:
+    """The notice report_return sends, dated when the section returned it."""
+    from django.urls import reverse
+
+    from org.services import notify_units
+
+    newest = Notice.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+    notify_units(
+        units=[report.unit],
+        title=f"{report.period.label}“{report.task.title}”月报被退回",
+        body=report.return_reason,
+        link=reverse("campaigns:report_detail", args=[report.pk]),
+    )
+    Notice.objects.filter(pk__gt=newest).update(created_at=at)
+
+
+def _summarize(campaign: Campaign, month: date, people: _Month, day: date) -> None:
+    """The quarter's summary, drafted and published by the office two days after the dispatch."""
+    from campaigns.services.quarterly import quarter_summarize, summary_publish
+
+    summary = quarter_summarize(
+        campaign, month.year, (month.month - 1) // 3 + 1, people.office, today=day
+    )
+    summary = summary_publish(bulletin=summary, user=people.office, today=day)
+    Bulletin.objects.filter(pk=summary.pk).update(published_at=_moment(day, 10, 0))
+
+
+def seed_months(when: DemoCalendar) -> int:
+    """Run the campaign's months up to today once; return how many bulletins were issued.
+
+    1. Each month before the working month: filled, reminded, reviewed, dispatched on its day;
+       a quarter's summary after its third month; the year's assessment after its December.
+    2. The working month (and a month just begun): opened on its first day, with the mix above.
+    3. Today's reminder job, and the notices older than a week read.
+    """
+    from campaigns.services.assessment import year_assess
     from campaigns.services.dispatch import period_dispatch
     from campaigns.services.reporting import period_open
 
     campaign = Campaign.objects.get(doc_number=DOC_NUMBER)
-    if campaign.bulletins.exists():
+    if campaign.periods.exists():
         return 0
     rng = random.Random(2020)
     pace: dict[int, float] = {}
-    for index, day in enumerate(DEMO_MONTHS):
-        period = period_open(campaign=campaign, day=day)
-        _fill_month(period, rng, pace, index)
+    people = _Month()
+    dispatched = when.dispatched_months()
+    for index, month in enumerate(dispatched):
+        period = period_open(campaign=campaign, day=month)
+        _dispatched_month(period, rng, pace, index, people, last=month == dispatched[-1])
         period_dispatch(period=period, today=period.dispatch_on)
+        morning = _moment(period.dispatch_on, 7, 0)
         # Counted from the records by the dispatch-day job (beat's 07:00), not when seeded.
-        Entry.objects.filter(report__period=period, computed=True).update(
-            computed_at=timezone.make_aware(datetime.combine(period.dispatch_on, time(7, 0)))
+        Entry.objects.filter(report__period=period, computed=True).update(computed_at=morning)
+        Bulletin.objects.filter(period=period).update(published_at=morning)
+        Period.objects.filter(pk=period.pk).update(
+            opened_at=_moment(period.starts, 0, 10), closed_at=morning
         )
-    return len(DEMO_MONTHS)
+        if month.month % 3 == 0:
+            _summarize(campaign, month, people, period.dispatch_on + timedelta(days=2))
+        if month.month == 12:
+            year_assess(campaign, month.year)
+    for month in when.open_months():
+        period = period_open(campaign=campaign, day=month)
+        Period.objects.filter(pk=period.pk).update(opened_at=_moment(period.starts, 0, 10))
+        if month == when.working_month:
+            _working_month(period, rng, pace, len(dispatched), people, when.today)
+            if when.today >= period.due - timedelta(days=campaign.reminder_days):
+                _remind(period, when.today)
+    return len(dispatched)
+
+
+def settle_notices(when: DemoCalendar) -> None:
+    """Date the plan's publication notices (sent on commit) when it was published, and mark the
+    notices older than a week read: what is new to each user is what a real week would leave."""
+    campaign = Campaign.objects.get(doc_number=DOC_NUMBER)
+    Notice.objects.filter(title=f"《{campaign.title}》已发布").update(
+        created_at=campaign.published_at
+    )
+    week_ago = _moment(when.today - timedelta(days=7), 0)
+    Notice.objects.filter(created_at__lt=week_ago, read_at=None).update(read_at=F("created_at"))

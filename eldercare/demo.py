@@ -1,7 +1,7 @@
 """Fictional eldercare records for the Lanshan demo: the 17 institutions' profiles with a year
-(2020) of 四赛 inspections and 六晒 posts, a facility for each of the 68 communities, and the
-streets' comprehensive centres. Fixed seeds: every run builds the same records; a second run
-adds nothing.
+(the demo calendar's twelve months, org.demo_calendar) of 四赛 inspections and 六晒 posts up to the
+day the demo is seeded, a facility for each of the 68 communities, and the streets'
+comprehensive centres. Fixed seeds: every run builds the same records; a second run adds nothing.
 
 The demo photos are a few generated pictures (Pillow), shared by the posts that show them.
 """
@@ -18,6 +18,7 @@ from django.db import transaction
 from PIL import Image, ImageDraw, ImageFont
 from simple_history.utils import bulk_create_with_history
 
+from org.demo_calendar import DemoCalendar, add_months
 from org.models import Unit, UnitKind
 
 from . import photos
@@ -35,10 +36,9 @@ from .models import (
 )
 
 BUREAU = "临沂市兰山区民政局"
-YEAR = 2020
 SEED = 2014
 TZ = ZoneInfo("Asia/Shanghai")
-# Share of each street's communities whose facility meets the standard by the end of 2020.
+# Share of each street's communities whose facility meets the standard by the end of the year.
 STREET_COVERAGE = {"兰山街道": 0.89, "银雀山街道": 0.71, "金雀山街道": 0.5, "柳青街道": 0.24}
 ESTATES = ["小区", "花园", "家园", "新村", "公寓", "苑"]
 COLOURS = {
@@ -53,7 +53,7 @@ FONT = Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc")
 VARIANTS = 3
 
 
-def seed_records() -> int:
+def seed_records(when: DemoCalendar) -> int:
     """Create the demo eldercare records once; return how many rows were created."""
     bureau = Unit.objects.filter(name=BUREAU, kind=UnitKind.BUREAU).first()
     if bureau is None:
@@ -66,19 +66,25 @@ def seed_records() -> int:
     if Institution.objects.filter(unit__in=institutions).exists():
         return 0
     rng = random.Random(SEED)
+    start, today = when.start, when.today
     with transaction.atomic():
-        created = _institutions(rng, institutions)
-        created += _facilities(rng, bureau)
-        created += _centres(bureau)
+        created = _institutions(rng, institutions, start)
+        created += _facilities(rng, bureau, start, today)
+        created += _centres(bureau, start, today)
         profiles = list(
             Institution.objects.filter(unit__in=institutions).order_by("unit__sort_order")
         )
-        created += _inspections(rng, profiles)
-        created += _posts(rng, profiles)
+        created += _inspections(rng, profiles, start, today)
+        created += _posts(rng, profiles, start, today)
     return created
 
 
-def _institutions(rng: random.Random, units: list[Unit]) -> int:
+def _in_month(start: date, month: int, day: int) -> date:
+    """Day `day` of the year's `month`-th month (1 = the month `start` begins)."""
+    return add_months(start, month - 1).replace(day=day)
+
+
+def _institutions(rng: random.Random, units: list[Unit], start: date) -> int:
     rows = []
     for unit in units:
         if unit.name.endswith("敬老院"):
@@ -99,7 +105,7 @@ def _institutions(rng: random.Random, units: list[Unit]) -> int:
                 residents=int(beds * rng.uniform(0.45, 0.9)),
             )
         )
-    bulk_create_with_history(rows, Institution, default_date=_at(date(YEAR, 1, 1)))
+    bulk_create_with_history(rows, Institution, default_date=_at(start))
     return len(rows)
 
 
@@ -107,7 +113,8 @@ def _at(day: date, hour: int = 9, minute: int = 0) -> datetime:
     return datetime.combine(day, time(hour, minute), tzinfo=TZ)
 
 
-def _facilities(rng: random.Random, bureau: Unit) -> int:
+def _facilities(rng: random.Random, bureau: Unit, start: date, today: date) -> int:
+    year_before = start.replace(year=start.year - 1)
     rows = []
     for street_name, coverage in STREET_COVERAGE.items():
         street = Unit.objects.get(parent=bureau, name=street_name)
@@ -120,17 +127,24 @@ def _facilities(rng: random.Random, bureau: Unit) -> int:
             required = Decimal(households * (15 if era == EstateEra.OLD else 20)) / 100
             if rank < meeting:
                 area = required * Decimal(str(round(rng.uniform(1.0, 1.6), 2)))
-                # A third were in place before 2020; the rest open month by month through it.
+                # A third were in place before the year; the rest open month by month through it
+                # (those due after the day the demo is seeded are still being built).
                 completed: date | None = (
-                    date(2019, rng.randrange(1, 13), rng.randrange(1, 28))
+                    _in_month(year_before, rng.randrange(1, 13), rng.randrange(1, 28))
                     if rank < meeting // 3
-                    else date(YEAR, 1 + (rank * 11) // max(1, meeting), rng.randrange(1, 28))
+                    else _in_month(start, 1 + (rank * 11) // max(1, meeting), rng.randrange(1, 28))
                 )
+                if completed and completed > today:
+                    completed = None
             elif rng.random() < 0.5:
-                area, completed = required * Decimal("0.6"), date(2019, rng.randrange(1, 13), 15)
+                area = required * Decimal("0.6")
+                completed = _in_month(year_before, rng.randrange(1, 13), 15)
             else:
                 area, completed = required, None  # planned, not yet built
             fire = completed is not None and rng.random() < 0.7
+            fire_done = completed + timedelta(days=30) if fire and completed else None
+            if fire_done and fire_done > today:
+                fire_done = None
             rows.append(
                 CommunityFacility(
                     community=community,
@@ -140,18 +154,16 @@ def _facilities(rng: random.Random, bureau: Unit) -> int:
                     estate_era=era,
                     area=area.quantize(Decimal("0.1")),
                     completed_on=completed,
-                    fire_safety_done=fire,
-                    fire_safety_done_on=(completed + timedelta(days=30))
-                    if fire and completed
-                    else None,
+                    fire_safety_done=fire_done is not None,
+                    fire_safety_done_on=fire_done,
                     note="演示数据",
                 )
             )
-    bulk_create_with_history(rows, CommunityFacility, default_date=_at(date(YEAR, 1, 1)))
+    bulk_create_with_history(rows, CommunityFacility, default_date=_at(start))
     return len(rows)
 
 
-def _centres(bureau: Unit) -> int:
+def _centres(bureau: Unit, start: date, today: date) -> int:
     specs = [
         (
             "兰山街道",
@@ -159,7 +171,7 @@ def _centres(bureau: Unit) -> int:
             1800,
             60,
             (True, True, True, True),
-            date(YEAR, 9, 28),
+            _in_month(start, 9, 28),
         ),
         (
             "银雀山街道",
@@ -167,7 +179,7 @@ def _centres(bureau: Unit) -> int:
             1500,
             45,
             (True, True, True, False),
-            date(YEAR, 11, 18),
+            _in_month(start, 11, 18),
         ),
         ("金雀山街道", "金雀山街道综合养老服务中心", 1200, 40, (True, True, False, False), None),
     ]
@@ -185,15 +197,15 @@ def _centres(bureau: Unit) -> int:
                 day_care=functions[1],
                 home_service=functions[2],
                 guidance=functions[3],
-                opened_on=opened,
+                opened_on=opened if opened and opened <= today else None,
                 note="演示数据",
             )
         )
-    bulk_create_with_history(rows, ComprehensiveCentre, default_date=_at(date(YEAR, 1, 1)))
+    bulk_create_with_history(rows, ComprehensiveCentre, default_date=_at(start))
     return len(rows)
 
 
-def _inspections(rng: random.Random, profiles: list[Institution]) -> int:
+def _inspections(rng: random.Random, profiles: list[Institution], start: date, today: date) -> int:
     rows = []
     levels = [96, 94, 93, 91, 90, 89, 88, 87, 85, 84, 82, 80, 78, 76, 74, 71, 68]
     rng.shuffle(levels)
@@ -208,7 +220,7 @@ def _inspections(rng: random.Random, profiles: list[Institution]) -> int:
             rows.append(
                 Inspection(
                     institution=profile,
-                    inspected_on=date(YEAR, month, rng.randrange(10, 26)),
+                    inspected_on=_in_month(start, month, rng.randrange(10, 26)),
                     inspector=rng.choice(
                         ["养老服务科 范建勋", "养老服务科 王芳", "镇街民政办 李娜"]
                     ),
@@ -218,6 +230,7 @@ def _inspections(rng: random.Random, profiles: list[Institution]) -> int:
                     environment=score(),
                 )
             )
+    rows = [row for row in rows if row.inspected_on <= today]
     Inspection.objects.bulk_create(rows, batch_size=1000)
     return len(rows)
 
@@ -256,7 +269,7 @@ def _demo_photos() -> dict[str, list[tuple[str, str]]]:
     return result
 
 
-def _posts(rng: random.Random, profiles: list[Institution]) -> int:
+def _posts(rng: random.Random, profiles: list[Institution], start: date, today: date) -> int:
     pictures = _demo_photos()
     levels = [
         1.0,
@@ -279,7 +292,8 @@ def _posts(rng: random.Random, profiles: list[Institution]) -> int:
     ]
     rng.shuffle(levels)
     rows = []
-    first, last = date(YEAR, 1, 1), date(YEAR, 12, 31)
+    # Posted up to yesterday: today's photos are the institutions' to post in the demo.
+    first, last = start, min(add_months(start, 12) - timedelta(days=1), today - timedelta(days=1))
     for profile, level in zip(profiles, levels, strict=False):
         day = first
         while day <= last:
@@ -296,6 +310,8 @@ def _posts(rng: random.Random, profiles: list[Institution]) -> int:
                     else rng.randrange(0, 1 if item in DAILY_ITEMS else 5)
                 )
                 photo, thumb = rng.choice(pictures[item])
+                if posted >= today:
+                    continue  # not posted yet when the demo is seeded
                 rows.append(
                     DisplayPost(
                         institution=profile,

@@ -44,6 +44,7 @@ from eldercare.models import Institution
 from org import demo as org_demo
 from org import services as org_services
 from org.models import Leader, Role, Unit, UnitKind, User
+from org.demo_calendar import DemoCalendar
 from relief import demo as relief_demo
 from relief import idnumber
 from relief.models import (
@@ -361,14 +362,16 @@ class District:
     def eldercare(self) -> int:
         """The eldercare demo's records for this district's institutions, facilities, centres."""
         rng = random.Random(2014 + self.number)
-        created = eldercare_demo._institutions(rng, self.institutions)
-        created += eldercare_demo._facilities(rng, self.bureau)
-        created += eldercare_demo._centres(self.bureau)
+        # The demo's 2020, kept whole (nothing lies after the day following its last).
+        start, after = date(YEAR, 1, 1), date(YEAR + 1, 1, 1)
+        created = eldercare_demo._institutions(rng, self.institutions, start)
+        created += eldercare_demo._facilities(rng, self.bureau, start, after)
+        created += eldercare_demo._centres(self.bureau, start, after)
         profiles = list(
             Institution.objects.filter(unit__in=self.institutions).order_by("unit__sort_order")
         )
-        created += eldercare_demo._inspections(rng, profiles)
-        created += eldercare_demo._posts(rng, profiles)
+        created += eldercare_demo._inspections(rng, profiles, start, after)
+        created += eldercare_demo._posts(rng, profiles, start, after)
         self.say(f"养老服务台账 {created} 条（机构、设施、中心、四赛、六晒）")
         return created
 
@@ -390,12 +393,13 @@ class District:
             **plan_demo.CAMPAIGN_SETTINGS,
         )
         created = 1
+        when = DemoCalendar(date(YEAR, 12, 31))  # the plan's own dates: a 2020 calendar
         for task in campaign.tasks.all():
             if task.title == "养老机构服务质量擂台赛":
                 plan_services.task_save(task=task, participants=self.institutions)
-            created += 1 + plan_demo._set_indicators(task, plan_demo.INDICATORS[task.title])
+            created += 1 + plan_demo._set_indicators(task, plan_demo.INDICATORS[task.title], when)
             if task.title == "养老服务项目建设攻坚战":
-                created += plan_demo._set_project_targets(task)
+                created += plan_demo._set_project_targets(task, when)
         plan_services.campaign_publish(campaign=campaign, user=office)
         self.campaign = campaign
         self.say(f"方案已发布：{campaign.tasks.count()} 项任务")

@@ -8,6 +8,7 @@ below are stand-ins of the usual shape, marked as such on the units themselves.
 from __future__ import annotations
 
 from django.conf import settings
+from pypinyin import lazy_pinyin
 
 from . import services
 from .models import Leader, Unit, UnitKind, User
@@ -132,16 +133,62 @@ INSTITUTIONS = [
     ("枣园镇福康养老院", "枣园镇"),
 ]
 
-# Demo logins, one per role at least: (username, full name, role, scope unit, leader name).
-USERS = [
+# 简称 of the units that have a login: a login name is the 简称's pinyin (org.demo.login_name). A
+# township's is its name without 街道 / 镇; the rest are the short names bureaus use.
+SHORT_NAMES = {
+    DEVZONE: "经开区",
+    "社会救助科": "救助",
+    "养老服务科": "养老",
+    "基层政权建设和社区治理科": "基层",
+    "社会事务及社会组织管理科": "事务",
+    "兰山区社会福利中心": "福利中心",
+    "兰山区福寿园养老院": "福寿园",
+    "银雀山街道颐养院": "颐养院",
+    "金雀山街道康乐养老院": "康乐",
+    "柳青街道夕阳红养老院": "夕阳红",
+    "兰山经济开发区颐和养老院": "颐和",
+    "义堂镇安康老年公寓": "安康",
+    "半程镇松鹤养老院": "松鹤",
+    "枣园镇福康养老院": "福康",
+}
+
+# The two logins named by their role: the leader (于万秀) and the office (局办公室).
+ROLE_LOGINS = [
     ("leader", "于万秀", "leader", BUREAU[0], "于万秀"),
     ("office", "局办公室", "office", BUREAU[0], None),
-    ("jiuzhu", "社会救助科", "section", "社会救助科", None),
-    ("yanglao", "养老服务科", "section", "养老服务科", None),
-    ("lanshan", "兰山街道民政办", "township", "兰山街道", None),
-    ("baishabu", "白沙埠镇民政办", "township", "白沙埠镇", None),
-    ("jigou", "兰山区社会福利中心", "institution", "兰山区社会福利中心", None),
 ]
+
+
+def short_name(name: str) -> str:
+    """The 简称 a unit's login is made from: 兰山街道 → 兰山, 白沙埠镇敬老院 → 白沙埠敬老院."""
+    if name in SHORT_NAMES:
+        return SHORT_NAMES[name]
+    if name.endswith("敬老院"):
+        return name.replace("镇敬老院", "敬老院")
+    return name.removesuffix("街道").removesuffix("镇")
+
+
+def login_name(name: str) -> str:
+    """The demo's one rule for login names: the pinyin of the unit's 简称 (兰山街道 → lanshan)."""
+    return "".join(lazy_pinyin(short_name(name))).lower()
+
+
+def demo_logins() -> list[tuple[str, str, str, str, str | None]]:
+    """Every demo login: (username, full name, role, scope unit, leader name), in listing order."""
+    logins = list(ROLE_LOGINS)
+    for name in SECTIONS[1:]:
+        logins.append((login_name(name), name, "section", name, None))
+    for name in [*STREETS, *TOWNS, DEVZONE]:
+        logins.append((login_name(name), f"{name}民政办", "township", name, None))
+    for name, _township in INSTITUTIONS:
+        logins.append((login_name(name), name, "institution", name, None))
+    return logins
+
+
+def login_for(unit_name: str) -> str:
+    """The demo login that acts for the unit."""
+    return next(u for u, _f, _r, scope, _l in demo_logins() if scope == unit_name)
+
 
 STAND_IN_NOTE = "演示数据：名称为示意，非真实名录。"
 
@@ -192,7 +239,7 @@ def seed_org() -> int:
         if not Leader.objects.filter(unit=bureau, name=name).exists():
             services.leader_save(name=name, unit=bureau, sort_order=i)
             created += 1
-    for username, full_name, role, unit_name, leader_name in USERS:
+    for username, full_name, role, unit_name, leader_name in demo_logins():
         if User.objects.filter(username=username).exists():
             continue
         user = services.user_create(

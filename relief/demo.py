@@ -1,10 +1,12 @@
-"""Fictional relief rosters for the Lanshan demo: households and persons of 2020.
+"""Fictional relief rosters for the Lanshan demo: households and persons of the campaign's year.
 
 Names come from Faker("zh_CN") and ID numbers are made up (area 371302, generated birth dates
 and sequence numbers, a correct check digit), all from fixed seeds, so every run builds the same
 people. Townships are spread from far behind to ahead on the 集中供养率 and the visit rate, so the
-demo boards show every light; during 2020 persons move into institutions, a few fall ill, die or
-join, so figures "as of" each month differ.
+demo boards show every light; during the year persons move into institutions, a few fall ill, die
+or join, so figures "as of" each month differ. The year is the demo calendar's twelve months
+(org.demo_calendar), written as they would have happened up to the day the demo is seeded: nothing
+is dated after it.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from django.db import transaction
 from faker import Faker
 from simple_history.utils import bulk_create_with_history
 
+from org.demo_calendar import DemoCalendar, add_months
 from org.models import TOWNSHIP_KINDS, Unit, UnitKind
 
 from . import idnumber
@@ -38,9 +41,10 @@ from .models import (
 
 BUREAU = "临沂市兰山区民政局"
 AREA = "371302"
-YEAR = 2020
 SEED = 2020
-# 集中供养率 of those who cannot fully care for themselves, at the start and the end of 2020.
+# The first month of the records' year when no calendar is given (minzheng.scale's 2020).
+START = date(2020, 1, 1)
+# 集中供养率 of those who cannot fully care for themselves, at the start and the end of the year.
 CARE_LEVELS = [
     (0.45, 0.78),
     (0.40, 0.72),
@@ -93,8 +97,13 @@ def _day(rng: random.Random, start: date, end: date) -> date:
     return start + timedelta(days=rng.randrange((end - start).days + 1))
 
 
-def _month_day(rng: random.Random, month: int) -> date:
-    first = date(YEAR, month, 1)
+def _years_before(start: date, years: int) -> date:
+    return start.replace(year=start.year - years)
+
+
+def _month_day(rng: random.Random, month: int, start: date = START) -> date:
+    """A day of the year's `month`-th month (1 = the month `start` begins)."""
+    first = add_months(start, month - 1)
     last = (first.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
     return _day(rng, first, last)
 
@@ -155,14 +164,20 @@ def household_members(
 
 
 def new_tekun(
-    people: _People, rng: random.Random, township: Unit, communities: list[Unit], *, joins: bool
+    people: _People,
+    rng: random.Random,
+    township: Unit,
+    communities: list[Unit],
+    *,
+    joins: bool,
+    start: date = START,
 ) -> Person:
-    """A 特困 person living at home, mostly elderly; `joins`: taken in during 2020."""
+    """A 特困 person living at home, mostly elderly; `joins`: taken in during the year."""
     name, number = people.make(1928, 1965)
     since = (
-        _month_day(rng, rng.randrange(1, 10))
+        _month_day(rng, rng.randrange(1, 10), start)
         if joins
-        else _day(rng, date(2010, 1, 1), date(2019, 12, 31))
+        else _day(rng, _years_before(start, 10), start - timedelta(days=1))
     )
     self_care = rng.choices([SelfCare.FULL, SelfCare.PARTIAL, SelfCare.NONE], weights=[40, 35, 25])[
         0
@@ -191,8 +206,9 @@ def into_institutions(
     institution: Unit,
     *,
     ends_share: float = 0.0,
+    start: date = START,
 ) -> None:
-    """Who of those needing care is in `institution` at the start of 2020 (care[0] of them),
+    """Who of those needing care is in `institution` at the start of the year (care[0] of them),
     who moves in during the year (up to care[1]), and, of the rest, who leaves the roster."""
     rng.shuffle(needs_care)
     at_start = round(len(needs_care) * care[0])
@@ -205,12 +221,12 @@ def into_institutions(
         elif rank < by_end:
             plans[i][1].append(
                 (
-                    _month_day(rng, 1 + (rank - at_start) * 11 // max(1, by_end - at_start)),
+                    _month_day(rng, 1 + (rank - at_start) * 11 // max(1, by_end - at_start), start),
                     {"support_mode": "concentrated", "institution": institution},
                 )
             )
         elif ends_share and rng.random() < ends_share:
-            plans[i][1].append((_month_day(rng, rng.randrange(3, 12)), {"status": "ended"}))
+            plans[i][1].append((_month_day(rng, rng.randrange(3, 12), start), {"status": "ended"}))
 
 
 def _institutions_for(bureau: Unit) -> tuple[dict[int | None, Unit], Unit]:
@@ -225,16 +241,17 @@ def _institutions_for(bureau: Unit) -> tuple[dict[int | None, Unit], Unit]:
     return own, institutions[0]
 
 
-def seed_records() -> int:
+def seed_records(when: DemoCalendar) -> int:
     """Create the demo rosters once; return how many rows were created (0 the second time)."""
     bureau = Unit.objects.filter(name=BUREAU, kind=UnitKind.BUREAU).first()
     if bureau is None or Person.objects.filter(unit__path__startswith=bureau.path).exists():
         return 0
     with transaction.atomic():
-        return _seed(bureau)
+        return _seed(bureau, when.start, when.today)
 
 
-def _seed(bureau: Unit) -> int:
+def _seed(bureau: Unit, start: date, today: date) -> int:
+    """1. Draw the year's people and their changes. 2. Keep what happened up to `today`. 3. Save."""
     rng = random.Random(SEED)
     people = _People(rng)
     townships = list(
@@ -276,7 +293,7 @@ def _seed(bureau: Unit) -> int:
             )
             households.append(household)
             size = rng.choice([1, 1, 2, 2, 2, 3, 3, 4])
-            since = _day(rng, date(2012, 1, 1), date(2019, 12, 31))
+            since = _day(rng, _years_before(start, 8), start - timedelta(days=1))
             for member in household_members(people, rng, household, head_id, size, since):
                 persons.append(member)
                 plans.append((member, [], 0))
@@ -284,36 +301,53 @@ def _seed(bureau: Unit) -> int:
         count = 60 + rng.randrange(0, 30)
         needs_care: list[int] = []
         for n in range(count):
-            joins_in_2020 = n >= count - 4
-            person = new_tekun(people, rng, township, communities, joins=joins_in_2020)
+            joins = n >= count - 4
+            person = new_tekun(people, rng, township, communities, joins=joins, start=start)
             persons.append(person)
             plans.append((person, [], visit_rate))
-            if person.self_care in NEEDS_CARE and not joins_in_2020:
+            if person.self_care in NEEDS_CARE and not joins:
                 needs_care.append(len(plans) - 1)
             elif person.self_care == SelfCare.FULL and rng.random() < 0.06:
-                # Falls ill in 2020: from then on the contest counts them.
+                # Falls ill during the year: from then on the contest counts them.
                 plans[-1][1].append(
-                    (_month_day(rng, rng.randrange(2, 12)), {"self_care": "partial"})
+                    (_month_day(rng, rng.randrange(2, 12), start), {"self_care": "partial"})
                 )
-        # Who is in an institution at the start of 2020, who moves in during the year, who leaves.
+        # Who is in an institution at the start of the year, who moves in during it, who leaves.
         into_institutions(
-            rng, plans, needs_care, (care_start, care_end), institution, ends_share=0.05
+            rng,
+            plans,
+            needs_care,
+            (care_start, care_end),
+            institution,
+            ends_share=0.05,
+            start=start,
         )
-    bulk_create_with_history(households, Household, batch_size=1000, default_date=_at(2019, 12, 31))
+    # What has not happened by the day the demo is seeded stays out of the records.
+    arrived = [i for i, (p, _c, _r) in enumerate(plans) if p.since <= today]
+    plans = [(p, [c for c in changes if c[0] <= today], r) for p, changes, r in plans]
+    plans = [plans[i] for i in arrived]
+    persons = [p for p, _c, _r in plans]
+    kept_households = {id(p.household) for p in persons if p.household is not None}
+    households = [h for h in households if id(h) in kept_households]
+    before = start - timedelta(days=1)
+    history_day = _at(before.year, before.month, before.day)
+    bulk_create_with_history(households, Household, batch_size=1000, default_date=history_day)
     for person in persons:
         if person.household is not None:
             person.household_id = person.household.pk
-    bulk_create_with_history(persons, Person, batch_size=1000, default_date=_at(2020, 1, 1))
+    opened = _at(start.year, start.month, start.day)
+    bulk_create_with_history(persons, Person, batch_size=1000, default_date=opened)
     ids = dict(
         Person.objects.filter(unit__path__startswith=bureau.path).values_list("id_number", "pk")
     )
     for person in persons:
         person.pk = ids[person.id_number]
-    periods, visits, caregivers = _histories(rng, people, plans)
+    periods, visits, caregivers = _histories(rng, people, plans, start)
+    visits = [v for v in visits if v.visited_on <= today]
     SupportPeriod.objects.bulk_create(periods, batch_size=2000)
     Visit.objects.bulk_create(visits, batch_size=2000)
-    bulk_create_with_history(caregivers, Caregiver, batch_size=1000, default_date=_at(2020, 1, 1))
-    aids = _aids(rng, persons)
+    bulk_create_with_history(caregivers, Caregiver, batch_size=1000, default_date=opened)
+    aids = [a for a in _aids(rng, persons, start) if a.paid_on <= today]
     TemporaryAid.objects.bulk_create(aids, batch_size=1000)
     _bring_up_to_date(persons)
     return len(households) + len(persons) + len(periods) + len(visits) + len(caregivers) + len(aids)
@@ -327,6 +361,7 @@ def _histories(
     rng: random.Random,
     people: _People,
     plans: list[tuple[Person, list[tuple[date, dict[str, object]]], float]],
+    year_start: date = START,
 ) -> tuple[list[SupportPeriod], list[Visit], list[Caregiver]]:
     periods: list[SupportPeriod] = []
     visits: list[Visit] = []
@@ -365,7 +400,7 @@ def _histories(
                 )
             )
             if s["support_mode"] == SupportMode.DISPERSED:
-                visits.extend(_visits(rng, person, begins, ends, visit_rate))
+                visits.extend(_visits(rng, person, begins, ends, visit_rate, year_start))
         person.support_mode = str(state["support_mode"])
         person.self_care = str(state["self_care"])
         person.institution = state["institution"]  # type: ignore[assignment]
@@ -383,8 +418,8 @@ def _histories(
                     relation=rng.choice(["侄子", "侄女", "邻居", "村民", "外甥"]),
                     phone=people.fake.phone_number(),
                     agreement_number=f"HL{person.pk:06d}",
-                    agreement_start=max(person.since, date(2019, 1, 1)),
-                    agreement_end=date(2021, 12, 31),
+                    agreement_start=max(person.since, _years_before(year_start, 1)),
+                    agreement_end=year_start.replace(year=year_start.year + 2) - timedelta(days=1),
                     monthly_fee=Decimal(300 if person.self_care == SelfCare.PARTIAL else 600),
                 )
             )
@@ -392,14 +427,20 @@ def _histories(
 
 
 def _visits(
-    rng: random.Random, person: Person, begins: date, ends: date | None, rate: float
+    rng: random.Random,
+    person: Person,
+    begins: date,
+    ends: date | None,
+    rate: float,
+    start: date = START,
 ) -> list[Visit]:
     visits = []
     for month in range(1, 13):
-        day = _month_day(rng, month)
+        day = _month_day(rng, month, start)
         if day < begins or (ends is not None and day >= ends) or rng.random() > rate:
             continue
-        kind = VisitKind.FESTIVAL if month in (1, 9) else VisitKind.HOME
+        # 春节 and 中秋 fall in the calendar's January and September.
+        kind = VisitKind.FESTIVAL if day.month in (1, 9) else VisitKind.HOME
         visits.append(
             Visit(
                 person=person,
@@ -422,14 +463,14 @@ def _visits(
     return visits
 
 
-def _aids(rng: random.Random, persons: list[Person]) -> list[TemporaryAid]:
+def _aids(rng: random.Random, persons: list[Person], start: date = START) -> list[TemporaryAid]:
     aids = []
     candidates = [p for p in persons if p.assistance != Assistance.TEKUN]
     for person in rng.sample(candidates, min(260, len(candidates))):
         aids.append(
             TemporaryAid(
                 person=person,
-                paid_on=_month_day(rng, rng.randrange(1, 13)),
+                paid_on=_month_day(rng, rng.randrange(1, 13), start),
                 amount=Decimal(rng.choice([500, 800, 1000, 1500, 2000, 3000])),
                 reason=rng.choice(
                     ["大病医疗支出大", "突发火灾", "子女上学困难", "疫情期间临时困难", "意外伤害"]
@@ -440,7 +481,7 @@ def _aids(rng: random.Random, persons: list[Person]) -> list[TemporaryAid]:
 
 
 def _bring_up_to_date(persons: list[Person]) -> None:
-    """The persons' current fields after their 2020 changes (history kept in SupportPeriod)."""
+    """The persons' current fields after the year's changes (history kept in SupportPeriod)."""
     changed = [p for p in persons if p.assistance == Assistance.TEKUN]
     Person.objects.bulk_update(
         changed, ["support_mode", "self_care", "institution", "status", "ended_on"], batch_size=1000

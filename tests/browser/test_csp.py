@@ -73,7 +73,7 @@ MUST_SEE = {
         "/relief/persons/N/",
     },
     "baishabu": {"/", "/plans/N/", "/plans/reports/", "/plans/reports/N/", "/relief/"},
-    "jigou": {
+    "fulizhongxin": {
         "/",
         "/plans/reports/",
         "/plans/reports/N/",

@@ -79,7 +79,7 @@ def test_it_shows_a_townships_persons_masked(page: Page, live_server, demo, scre
 
 def test_it_shows_an_institutions_six_displays(page: Page, live_server, demo, screenshot_dir: Path):
     page.set_viewport_size(DESKTOP)
-    log_in(page, live_server.url, "jigou", settings.DEMO_PASSWORD)
+    log_in(page, live_server.url, "fulizhongxin", settings.DEMO_PASSWORD)
     expect(page.get_by_role("heading", name="今日“六晒”")).to_be_visible()
     page.locator("#nav-menu").get_by_role("link", name="养老服务", exact=True).click()
     page.get_by_role("link", name="兰山区社会福利中心").click()

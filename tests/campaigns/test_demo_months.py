@@ -1,68 +1,205 @@
-"""The demo's months read as if people had done them: each submitted report has its 办理记录
-(submitted by the unit's account or the office, accepted by the section that carries the task),
-at working-hours times on or before the due day, after it only when marked late."""
+"""The demo runs on the calendar of the day it is seeded: months before the working month filled,
+reviewed and dispatched; the working month open with a month's mix; every step by the account of
+the unit or section that would have taken it, at working hours, before the day it is seeded."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from collections import Counter
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.core.management import call_command
 from django.utils import timezone
 
-from campaigns.models import Report, ReportStatus, Transition
-from org.models import Role
+from campaigns.models import (
+    Assessment,
+    Bulletin,
+    BulletinKind,
+    Campaign,
+    Entry,
+    Period,
+    PeriodStatus,
+    Reminder,
+    Report,
+    ReportStatus,
+    Transition,
+)
+from campaigns.services.reporting import report_lock_reason
+from org.demo_calendar import DemoCalendar
+from org.models import Notice, Role, User
+
+TZ = ZoneInfo("Asia/Shanghai")
+
+
+def seeded_on(day: date, hour: int = 10) -> time_machine.travel:
+    return time_machine.travel(datetime(day.year, day.month, day.day, hour, tzinfo=TZ), tick=False)
+
+
+def digest() -> tuple:
+    return (
+        list(Period.objects.values_list("id", "starts", "status")),
+        list(Report.objects.values_list("id", "status", "version", "late", "submitted_at")),
+        list(Transition.objects.values_list("id", "report_id", "action", "at", "by_id")),
+        list(Bulletin.objects.values_list("id", "kind", "number", "fingerprint")),
+        list(Notice.objects.values_list("id", "recipient_id", "title", "read_at")),
+        Entry.objects.count(),
+    )
 
 
 @pytest.fixture
-def demo(db: None) -> None:
-    call_command("seed_demo")
+def december(db: None) -> DemoCalendar:
+    with seeded_on(date(2026, 12, 7)):
+        call_command("seed_demo")
+    return DemoCalendar(date(2026, 12, 7))
 
 
-def test_each_submitted_report_has_its_history(demo: None):
+@pytest.mark.parametrize(
+    ("day", "working", "start", "dispatched"),
+    [
+        (date(2027, 1, 20), date(2027, 1, 1), date(2026, 3, 1), 10),
+        (date(2026, 6, 15), date(2026, 6, 1), date(2026, 1, 1), 5),
+        (date(2026, 12, 7), date(2026, 12, 1), date(2026, 1, 1), 11),
+        (date(2026, 3, 2), date(2026, 2, 1), date(2025, 3, 1), 11),
+    ],
+)
+def test_the_calendar_keeps_two_dispatched_months_and_an_open_one(
+    day: date, working: date, start: date, dispatched: int
+):
+    when = DemoCalendar(day)
+    assert when.working_month == working and when.start == start
+    assert len(when.months()) == 12 and when.end.month == (start.month + 10) % 12 + 1
+    assert len(when.dispatched_months()) == dispatched >= 2
+    assert when.working_month in when.months()
+    assert when.plan_date(date(2020, 10, 31)) == date(start.year, 10, 31)
+
+
+@pytest.mark.parametrize("day", [date(2027, 1, 20), date(2026, 6, 15), date(2026, 12, 7)])
+def test_it_runs_the_plan_on_the_day_it_is_seeded(db: None, day: date):
+    when = DemoCalendar(day)
+    with seeded_on(day):
+        call_command("seed_demo")
+        campaign = Campaign.objects.get()
+        assert (campaign.start, campaign.end, campaign.year) == (when.start, when.end, when.year)
+        assert campaign.doc_number == "临兰民〔2020〕22号"
+        periods = list(campaign.periods.order_by("starts"))
+        dispatched = [p for p in periods if p.status == PeriodStatus.DISPATCHED]
+        assert [p.starts for p in dispatched] == when.dispatched_months()
+        assert all(p.dispatch_on <= day for p in dispatched)
+        monthly = Bulletin.objects.filter(kind=BulletinKind.MONTHLY)
+        assert sorted(monthly.values_list("period__starts", flat=True)) == when.dispatched_months()
+        working = next(p for p in periods if p.starts == when.working_month)
+        assert working.status == PeriodStatus.OPEN and working.due > day - timedelta(days=5)
+        # A township can edit its report of the open month.
+        fresh = Report.objects.filter(period=working, unit__name="兰山街道")
+        assert fresh.exists() and all(r.status == ReportStatus.DRAFT for r in fresh)
+        assert all(report_lock_reason(r, day) is None for r in fresh)
+        # Quarterly summaries for the quarters finished, the assessment after a December.
+        finished = [m for m in when.dispatched_months() if m.month % 3 == 0]
+        summaries = Bulletin.objects.filter(kind=BulletinKind.QUARTERLY).exclude(published_at=None)
+        assert summaries.count() == len(finished)
+        assert Assessment.objects.exists() == (when.spans_year_end() is not None)
+        # Nothing happened after the moment it was seeded.
+        now = timezone.now()
+        assert not Transition.objects.filter(at__gt=now).exists()
+        assert not Notice.objects.filter(created_at__gt=now).exists()
+        assert not Bulletin.objects.filter(published_at__gt=now).exists()
+
+
+def test_the_working_month_has_a_months_mix(december: DemoCalendar):
+    working = Period.objects.get(starts=december.working_month)
+    reports = Report.objects.filter(period=working)
+    mix = Counter(reports.values_list("status", flat=True))
+    assert mix[ReportStatus.ACCEPTED] >= 5 and mix[ReportStatus.SUBMITTED] >= 5
+    assert mix[ReportStatus.RETURNED] == 1
+    returned = reports.get(status=ReportStatus.RETURNED)
+    assert returned.return_reason and returned.return_field.startswith("entry:")
+    assert returned.entries.filter(pk=int(returned.return_field.split(":")[1])).exists()
+    assert Notice.objects.filter(
+        title__contains="月报被退回", recipient__scope=returned.unit, read_at=None
+    ).exists()
+    drafts = reports.filter(status=ReportStatus.DRAFT)
+    saved = drafts.exclude(progress="")
+    assert saved.exists() and drafts.filter(progress="", version=1).exists()
+    assert all(r.updated_by.role in (Role.TOWNSHIP, Role.INSTITUTION) for r in saved)
+
+
+def test_last_month_had_two_late_units_and_reminders(december: DemoCalendar):
+    last = Period.objects.get(starts=december.dispatched_months()[-1])
+    late = set(Report.objects.filter(period=last, late=True).values_list("unit_id", flat=True))
+    assert len(late) == 2
+    reminded = set(Reminder.objects.filter(period=last).values_list("unit_id", flat=True))
+    assert late <= reminded
+    assert Reminder.objects.filter(period=last, overdue=True).exists()
+    unread = Notice.objects.filter(read_at=None)
+    assert unread.exists() and unread.count() < Notice.objects.count()
+
+
+def test_each_step_is_taken_by_its_own_account(december: DemoCalendar):
     reports = (
         Report.objects.exclude(submitted_at=None)
         .select_related("period", "unit")
         .prefetch_related("transitions__by__scope", "task__responsible_units")
     )
-    assert reports.count() > 150
+    assert reports.count() > 500
     for report in reports:
         steps = list(report.transitions.all())
-        assert [(t.action, t.from_status, t.to_status) for t in steps][:1] == [
-            ("submit", ReportStatus.DRAFT, ReportStatus.SUBMITTED)
-        ]
         submit = steps[0]
+        assert (submit.action, submit.from_status, submit.to_status) == (
+            "submit",
+            ReportStatus.DRAFT,
+            ReportStatus.SUBMITTED,
+        )
         assert submit.at == report.submitted_at
-        assert submit.by.role == Role.OFFICE or report.unit in submit.by.scope.all()
+        assert report.unit in submit.by.scope.all()  # the unit's own account, never the office
         local = timezone.localtime(report.submitted_at)
         assert 8 <= local.hour <= 17
-        if report.late:
-            assert local.date() > report.period.due
-        else:
-            assert local.date() <= report.period.due
-        assert local.date() < report.period.dispatch_on
-        if report.status == ReportStatus.ACCEPTED:
-            assert [t.action for t in steps] == ["submit", "accept"]
-            accept = steps[1]
-            assert submit.at < accept.at <= submit.at + timedelta(days=2)
-            assert timezone.localtime(accept.at).date() < report.period.dispatch_on
+        if report.period.status == PeriodStatus.DISPATCHED:
+            assert (local.date() > report.period.due) == report.late
+            assert local.date() < report.period.dispatch_on
+        for review in steps[1:]:
+            assert review.at > submit.at and 0 <= timezone.localtime(review.at).hour <= 23
             carried = set(report.task.responsible_units.all())
-            assert accept.by.role == Role.OFFICE or set(accept.by.scope.all()) & carried
-        else:
-            assert report.status == ReportStatus.SUBMITTED and len(steps) == 1
+            assert review.by.role == Role.OFFICE or set(review.by.scope.all()) & carried
+        expected = {
+            ReportStatus.ACCEPTED: ["submit", "accept"],
+            ReportStatus.SUBMITTED: ["submit"],
+            ReportStatus.RETURNED: ["submit", "return"],
+        }
+        assert [t.action for t in steps] == expected[report.status]
 
 
-def test_its_computed_figures_are_dated_on_the_dispatch_day(demo: None):
-    from campaigns.models import Entry
+def test_every_unit_and_section_has_its_own_login(december: DemoCalendar):
+    from org.demo import demo_logins, login_name
+    from org.models import Unit, UnitKind
 
-    entries = Entry.objects.filter(computed=True).select_related("report__period")
-    assert entries.exists()
-    for entry in entries:
-        assert entry.computed_at is not None
-        assert timezone.localtime(entry.computed_at).date() == entry.report.period.dispatch_on
+    kinds = (UnitKind.STREET, UnitKind.TOWN, UnitKind.DEVZONE, UnitKind.INSTITUTION)
+    for unit in Unit.objects.filter(kind__in=kinds):
+        assert User.objects.get(username=login_name(unit.name)).scope.get() == unit
+    sections = Unit.objects.filter(kind=UnitKind.SECTION).exclude(name="局办公室")
+    assert all(User.objects.filter(scope=s, role=Role.SECTION).exists() for s in sections)
+    names = [login[0] for login in demo_logins()]
+    assert len(names) == len(set(names)) == User.objects.count() == 36
+    assert login_name("兰山街道") == "lanshan" and login_name("社会救助科") == "jiuzhu"
 
 
-def test_it_writes_the_history_once(demo: None):
-    before = list(Transition.objects.values_list("id", "report_id", "action", "at"))
-    call_command("seed_demo")
-    assert list(Transition.objects.values_list("id", "report_id", "action", "at")) == before
+def test_a_second_run_changes_nothing_and_reset_rebuilds_for_a_new_day(
+    december: DemoCalendar, capsys
+):
+    before = digest()
+    with seeded_on(december.today, hour=15):
+        call_command("seed_demo")
+    assert digest() == before
+    later = date(2027, 1, 20)
+    with seeded_on(later):
+        call_command("seed_demo")
+        assert digest() == before
+        assert "seed_demo --reset" in capsys.readouterr().out
+        User.objects.filter(username="lanshan").update(password="changed")
+        call_command("seed_demo", "--reset")
+        campaign = Campaign.objects.get()
+        assert campaign.start == date(2026, 3, 1)
+        assert Period.objects.get(status=PeriodStatus.OPEN).starts == date(2027, 1, 1)
+        assert Assessment.objects.filter(year=2026).exists()
+        assert User.objects.get(username="lanshan").check_password("minzheng-demo-2020")

@@ -78,7 +78,7 @@ def test_it_skips_a_database_that_has_units(db: None, capsys):
         ("yanglao", Role.SECTION, 1),
         ("lanshan", Role.TOWNSHIP, 1 + 18 + 1),
         ("baishabu", Role.TOWNSHIP, 1 + 1),
-        ("jigou", Role.INSTITUTION, 1),
+        ("fulizhongxin", Role.INSTITUTION, 1),
     ],
 )
 def test_it_gives_each_demo_login_its_role_and_home(demo: None, client, username, role, sees):
