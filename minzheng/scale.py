@@ -43,8 +43,8 @@ from eldercare import demo as eldercare_demo
 from eldercare.models import Institution
 from org import demo as org_demo
 from org import services as org_services
-from org.models import Leader, Role, Unit, UnitKind, User
 from org.demo_calendar import DemoCalendar
+from org.models import Leader, Role, Unit, UnitKind, User
 from relief import demo as relief_demo
 from relief import idnumber
 from relief.models import (
