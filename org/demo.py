@@ -261,3 +261,8 @@ def seed_org() -> int:
                 sort_order=leader.sort_order,
             )
     return created
+
+
+# The logins the README lists, one per role at least (the browser walks go through these).
+MAIN_LOGINS = ("leader", "office", "jiuzhu", "yanglao", "lanshan", "baishabu", "fulizhongxin")
+USERS = [login for login in demo_logins() if login[0] in MAIN_LOGINS]
