@@ -20,6 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from org.access import unit_ids_visible_to
+from org.dates import cn_date
 from org.models import Role, User
 
 from .models import (
@@ -90,15 +91,18 @@ def open_month(user: User, campaign: Campaign | None = None) -> dict[str, Any]:
                 "days_to_dispatch": (period.dispatch_on - today).days,
             }
         )
-    reports: list[Report] = []
-    if rows:
-        reports = list(
-            Report.objects.filter(period__in=[row["period"] for row in rows])
-            .filter(~Q(status__in=REPORTED) | Q(late=True))
-            .select_related("task", "unit")
-            .order_by("period__due", "task__order", "task_id", "unit__path")
-        )
+    reports = reports_behind([row["period"] for row in rows]) if rows else []
     return {"periods": rows, "reports": reports}
+
+
+def reports_behind(periods: list[Period]) -> list[Report]:
+    """The periods' reports not reported (`models.REPORTED`) or reported after the due day."""
+    return list(
+        Report.objects.filter(period__in=periods)
+        .filter(~Q(status__in=REPORTED) | Q(late=True))
+        .select_related("task", "unit")
+        .order_by("period__due", "task__order", "task_id", "unit__path")
+    )
 
 
 def _names(reports: list[Report]) -> list[dict[str, Any]]:
@@ -136,7 +140,21 @@ def leader_desk(user: User) -> dict[str, Any]:
     summary = board_summary(user)
     campaign, board = summary["campaign"], summary["board"]
     month = open_month(user, campaign) if campaign else {"periods": [], "reports": []}
-    counted = {row["period"].pk for row in month["periods"] if row["counting"]}
+    counting = [row for row in month["periods"] if row["counting"]]
+    behind_title, behind_reports = "", []
+    if counting:
+        first = counting[0]
+        counted = {row["period"].pk for row in counting}
+        behind_reports = [r for r in month["reports"] if r.period_id in counted]
+        behind_title = (
+            f"{'逾期未报' if first['overdue'] else '本月未报'}"
+            f"（{first['period'].label}，{cn_date(first['period'].due)[5:]}截止）"
+        )
+    elif board is not None and board.period is not None:
+        # Between a dispatch and the next reminders nobody is behind yet: the month just
+        # dispatched says who reported late or not at all.
+        behind_reports = reports_behind([board.period])
+        behind_title = f"迟报、未报（{board.period.label}）" if behind_reports else ""
     tasks: dict[int, dict[str, Any]] = {}
     if board is not None:
         for task in board.contests + board.pushes:
@@ -156,18 +174,17 @@ def leader_desk(user: User) -> dict[str, Any]:
                 "behind": [],
             }
     behind: dict[int, list[Report]] = {}
-    for report in month["reports"]:
-        if report.period_id in counted:
-            behind.setdefault(report.task_id, []).append(report)
-            tasks.setdefault(
-                report.task_id,
-                {
-                    "title": report.task.title,
-                    "contest": report.task.kind == TaskKind.CONTEST,
-                    "red": [],
-                    "behind": [],
-                },
-            )
+    for report in behind_reports:
+        behind.setdefault(report.task_id, []).append(report)
+        tasks.setdefault(
+            report.task_id,
+            {
+                "title": report.task.title,
+                "contest": report.task.kind == TaskKind.CONTEST,
+                "red": [],
+                "behind": [],
+            },
+        )
     for task_id, reports in behind.items():
         tasks[task_id]["behind"] = _names(reports)
     groups = list(tasks.values())
@@ -177,15 +194,11 @@ def leader_desk(user: User) -> dict[str, Any]:
         "contests": [g for g in groups if g["contest"]],
         "pushes": pushes,
         "month": month["periods"],
-        "counting": [row for row in month["periods"] if row["counting"]],
+        "counting": counting,
+        "behind_title": behind_title,
         "red_total": sum(len(g["red"]) for g in groups),
-        "behind_units": len(
-            {
-                r.unit_id
-                for r in month["reports"]
-                if r.period_id in counted and r.status not in REPORTED
-            }
-        ),
+        "behind_units": len({r.unit_id for r in behind_reports if r.status not in REPORTED}),
+        "late_units": len({r.unit_id for r in behind_reports if r.status in REPORTED}),
         "chart": lights_chart(board),
     }
 

@@ -89,12 +89,19 @@ def test_it_names_the_red_and_the_late_units_of_each_contest_to_the_leader(
     assert "vendor/echarts/echarts.min.js" in page and "<script>" not in page
 
 
-def test_it_names_nobody_behind_before_the_reminders_start(plan: Plan, tree: Tree, leader):
+def test_it_names_the_dispatched_months_late_and_missing_units_before_the_reminders_start(
+    plan: Plan, tree: Tree, leader
+):
     april_dispatched_may_open(plan, tree)
+    Report.objects.filter(period=plan.period, task=plan.contest, unit=tree.township_a).update(
+        late=True
+    )
     with at(date(2020, 5, 31)):
         page = client_for(leader).get(reverse("home")).content.decode()
     found = rows(page, "attention")
-    assert found[CONTEST] == {"red": ["乙镇"], "behind": []}
+    # Nobody is behind on May yet: April says who reported late (甲街道) or not at all (乙镇).
+    assert found[CONTEST] == {"red": ["乙镇"], "behind": ["甲街道", "乙镇"]}
+    assert "迟报、未报（2020年4月）" in page and "甲街道 · 逾期报送" in page
     assert (
         "2020年5月的月报填报中：已报 1 / 3 份，2020年6月3日截止；6月1日起这里列出未报单位。" in page
     )
@@ -209,25 +216,26 @@ def grow(tree: Tree, office, size: int) -> None:
             report.save()
 
 
-def count(client) -> tuple[int, str]:
-    with at(date(2020, 6, 4)), CaptureQueriesContext(connection) as queries:
+def count(client, day: date) -> tuple[int, str]:
+    with at(day), CaptureQueriesContext(connection) as queries:
         response = client.get(reverse("home"))
     assert response.status_code == 200
     return len(queries), response.content.decode()
 
 
+@pytest.mark.parametrize("day", [date(2020, 5, 20), date(2020, 6, 4)], ids=["dispatched", "due"])
 @pytest.mark.parametrize("who", ["leader", "office"])
 def test_it_builds_the_first_screens_in_the_same_queries_for_5_and_40_units(
-    tree: Tree, office, leader, who
+    tree: Tree, office, leader, who, day
 ):
     from campaigns.models import Campaign
 
     user = {"leader": leader, "office": office}[who]
     grow(tree, office, 5)
-    small, page = count(client_for(user))
+    small, page = count(client_for(user), day)
     assert "规模5-1镇" in page, "the names are on the page"
     Campaign.objects.all().delete()
     grow(tree, office, 40)
-    large, page = count(client_for(user))
+    large, page = count(client_for(user), day)
     assert "规模40-39镇" in page
     assert large == small
