@@ -553,6 +553,60 @@ def _working_month(
         _tell_returned(report, at)
 
 
+def _site_photo(title: str, variant: int) -> bytes:
+    """A plain picture standing for a site photo: the milestone's name on a coloured ground."""
+    from io import BytesIO
+
+    from PIL import Image, ImageDraw, ImageFont
+
+    font_file = Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc")
+    try:
+        font: Any = ImageFont.truetype(str(font_file), 40)
+    except OSError:
+        font, title = ImageFont.load_default(), "DEMO"
+    image = Image.new("RGB", (800, 600), (120 + variant * 25, 150, 170 - variant * 20))
+    draw = ImageDraw.Draw(image)
+    draw.rectangle((0, 0, 800, 80), fill=(255, 255, 255))
+    draw.text((28, 14), title, fill=(50, 50, 50), font=font)
+    draw.rectangle((180, 260, 620, 520), fill=(235, 230, 220), outline=(70, 70, 70), width=4)
+    out = BytesIO()
+    image.save(out, format="JPEG", quality=80)
+    return out.getvalue()
+
+
+def _attach_photos(period: Any, people: _Month) -> None:
+    """The units' own site photos on the milestones they reported (at most one a report)."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from campaigns.services.evidence import evidence_add
+
+    reports = _reports(period).filter(
+        status__in=(ReportStatus.SUBMITTED, ReportStatus.ACCEPTED), submitted_at__isnull=False
+    )
+    for report in reports:
+        entry = next(
+            (e for e in report.entries.all() if e.indicator.kind == IndicatorKind.MILESTONE),
+            None,
+        )
+        if entry is None or not entry.stage:
+            continue
+        stage = entry.indicator.stages[entry.stage - 1]
+        title = f"{report.unit.name}·{stage}（演示照片）"
+        upload = SimpleUploadedFile(
+            f"{stage}现场照片.jpg", _site_photo(title, report.pk % 4), "image/jpeg"
+        )
+        evidence = evidence_add(
+            report=report,
+            upload=upload,
+            user=people.unit_user(report),
+            entry=entry,
+            caption=f"{entry.indicator.name}：{stage}",
+        )
+        assert report.submitted_at is not None
+        uploaded = report.submitted_at - timedelta(minutes=12)
+        type(evidence).objects.filter(pk=evidence.pk).update(uploaded_at=uploaded)
+
+
 def _tell_returned(report: Report, at: datetime) -> None:
     """The notice report_return sends, dated when the section returned it."""
     from django.urls import reverse
@@ -602,6 +656,8 @@ def seed_months(when: DemoCalendar) -> int:
     for index, month in enumerate(dispatched):
         period = period_open(campaign=campaign, day=month)
         _dispatched_month(period, rng, pace, index, people, last=month == dispatched[-1])
+        if month == dispatched[-1]:
+            _attach_photos(period, people)
         period_dispatch(period=period, today=period.dispatch_on)
         morning = _moment(period.dispatch_on, 7, 0)
         # Counted from the records by the dispatch-day job (beat's 07:00), not when seeded.
@@ -619,6 +675,7 @@ def seed_months(when: DemoCalendar) -> int:
         Period.objects.filter(pk=period.pk).update(opened_at=_moment(period.starts, 0, 10))
         if month == when.working_month:
             _working_month(period, rng, pace, len(dispatched), people, when.today)
+            _attach_photos(period, people)
             if when.today >= period.due - timedelta(days=campaign.reminder_days):
                 _remind(period, when.today)
     return len(dispatched)

@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import os
 import shutil
+from collections.abc import Iterator
+from datetime import datetime
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -37,8 +41,16 @@ def screenshot_dir() -> Path:
     return path
 
 
+# The day the browser tests live: the demo is seeded on it and the server runs on it (the clock
+# ticks on from 10:00), so the open month is 2026年12月 and the last dispatched 2026年11月.
+DEMO_DAY = datetime(2026, 12, 7, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
+OPEN_MONTH, LAST_MONTH = "2026年12月", "2026年11月"
+
+
 @pytest.fixture
-def demo(transactional_db: None) -> None:
+def demo(transactional_db: None) -> Iterator[None]:
     from django.core.management import call_command
 
-    call_command("seed_demo")
+    with time_machine.travel(DEMO_DAY, tick=True):
+        call_command("seed_demo")
+        yield

@@ -5,20 +5,17 @@ from __future__ import annotations
 
 import re
 import secrets
-from collections.abc import Iterator
-from datetime import date
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
-import time_machine
 from django.conf import settings
 from playwright.sync_api import Page, expect
 
 from org import demo as demo_data
 
-from .conftest import DESKTOP
+from .conftest import DESKTOP, OPEN_MONTH
 from .test_screens import log_in
 
 pytestmark = pytest.mark.browser
@@ -137,21 +134,13 @@ def same_site_links(page: Page, base: str) -> list[str]:
 
 
 @pytest.fixture
-def august() -> Iterator[None]:
-    """2 August 2020, the clock running: July is the month being reported."""
-    with time_machine.travel(date(2020, 8, 2), tick=True):
-        yield
-
-
-@pytest.fixture
-def july(august: None, demo: None) -> Any:
-    """July 2020 open (as on 2 August 2020), one report submitted: every role has work to see."""
-    from campaigns.models import Campaign, Report
-    from campaigns.services.reporting import period_open, report_save
+def july(demo: None) -> Any:
+    """The demo's open month, 兰山街道's first report submitted: every role has work to see."""
+    from campaigns.models import Period, PeriodStatus, Report
+    from campaigns.services.reporting import report_save
     from org.models import User
 
-    campaign = Campaign.objects.get(doc_number="临兰民〔2020〕22号")
-    period = period_open(campaign=campaign, day=date(2020, 7, 15))
+    period = Period.objects.get(status=PeriodStatus.OPEN, label=OPEN_MONTH)
     report = Report.objects.get(
         period=period, task__title="特困人员供养水平擂台赛", unit__name="兰山街道"
     )

@@ -2,35 +2,28 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
 from django.conf import settings
 from django.urls import reverse
-from django.utils import timezone
 from openpyxl import load_workbook
 from playwright.sync_api import Page, expect
 
-from .conftest import DESKTOP, PHONE
+from .conftest import DESKTOP, OPEN_MONTH, PHONE
 from .test_screens import assert_fits, log_in
 
 pytestmark = pytest.mark.browser
 
 
 def open_april() -> None:
-    """The office opens July 2020 and, the demo's July long past, reopens 兰山街道's reports."""
-    from campaigns.demo import DOC_NUMBER
-    from campaigns.models import Campaign, Report
-    from campaigns.services.reporting import period_open, report_reopen
-    from org.models import User
+    """The demo's open month: 兰山街道 has not started it; 柳青街道 has submitted all of its."""
+    from campaigns.models import Period, PeriodStatus, Report, ReportStatus
 
-    campaign = Campaign.objects.get(doc_number=DOC_NUMBER)
-    period = period_open(campaign=campaign, day=date(2020, 7, 15))
-    office = User.objects.get(username="office")
-    until = timezone.localdate() + timedelta(days=30)
-    for report in Report.objects.filter(period=period, unit__name="兰山街道"):
-        report_reopen(report=report, user=office, reason="演示补报", until=until)
+    period = Period.objects.get(status=PeriodStatus.OPEN, label=OPEN_MONTH)
+    Report.objects.filter(period=period, unit__name="柳青街道").update(
+        status=ReportStatus.SUBMITTED
+    )
 
 
 def row_of(sheet, name: str) -> int:
@@ -49,7 +42,7 @@ def test_it_lists_every_problem_of_a_broken_upload(
     menu = page.locator(".dropdown-menu.show")
     with page.expect_download() as download:
         menu.get_by_role("link", name="下载兰山街道的 Excel 模板").click()
-    assert download.value.suggested_filename == "2020年7月月报-兰山街道.xlsx"
+    assert download.value.suggested_filename == f"{OPEN_MONTH}月报-兰山街道.xlsx"
     template = tmp_path / "template.xlsx"
     download.value.save_as(template)
 
@@ -88,7 +81,7 @@ def test_it_lists_every_problem_of_a_broken_upload(
     page.set_viewport_size(DESKTOP)
     page.get_by_label("填好的模板（.xlsx）").set_input_files(broken)
     page.get_by_role("button", name="上传", exact=True).click()
-    expect(page.get_by_text("已从 Excel 导入兰山街道2020年7月的 4 份月报")).to_be_visible()
+    expect(page.get_by_text(f"已从 Excel 导入兰山街道{OPEN_MONTH}的 4 份月报")).to_be_visible()
 
 
 def test_it_shows_the_office_a_result_per_file(
@@ -97,12 +90,12 @@ def test_it_shows_the_office_a_result_per_file(
     from campaigns.models import Period
 
     open_april()
-    period = Period.objects.get(label="2020年7月")
+    period = Period.objects.get(label=OPEN_MONTH)
     page.set_viewport_size(DESKTOP)
     log_in(page, live_server.url, "office", settings.DEMO_PASSWORD)
     page.goto(f"{live_server.url}{reverse('campaigns:period_detail', args=[period.pk])}")
     page.get_by_role("link", name="批量导入 Excel 月报").click()
-    expect(page.get_by_role("heading", name="2020年7月：批量导入 Excel 月报")).to_be_visible()
+    expect(page.get_by_role("heading", name=f"{OPEN_MONTH}：批量导入 Excel 月报")).to_be_visible()
     files = []
     for name in ("兰山街道", "柳青街道"):
         with page.expect_download() as download:
@@ -117,8 +110,8 @@ def test_it_shows_the_office_a_result_per_file(
     results = page.locator("table.app-excel-results tbody tr")
     expect(results).to_have_count(3)
     expect(results.nth(0)).to_contain_text("✓ 已保存 4 份月报")
-    expect(results.nth(1)).to_contain_text("柳青街道")  # its April is past: refused, with why
-    expect(results.nth(1)).to_contain_text("已过补报期限")
+    expect(results.nth(1)).to_contain_text("柳青街道")  # submitted already: refused, with why
+    expect(results.nth(1)).to_contain_text("不能再修改")
     expect(results.nth(2)).to_contain_text("这不是 Excel 工作簿")
     assert_fits(page)
     page.screenshot(path=screenshot_dir / "excel-bulk-desktop.png", full_page=True)

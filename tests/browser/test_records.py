@@ -10,7 +10,7 @@ import pytest
 from django.conf import settings
 from playwright.sync_api import Page, expect
 
-from .conftest import DESKTOP, PHONE
+from .conftest import DESKTOP, OPEN_MONTH, PHONE
 from .test_screens import assert_fits, log_in
 
 pytestmark = pytest.mark.browser
@@ -84,7 +84,7 @@ def test_it_shows_an_institutions_six_displays(page: Page, live_server, demo, sc
     page.locator("#nav-menu").get_by_role("link", name="养老服务", exact=True).click()
     page.get_by_role("link", name="兰山区社会福利中心").click()
     page.get_by_role("link", name="“六晒”", exact=True).click()
-    expect(page.locator("h2.page-title")).to_have_text("“六晒” · 2020年12月")
+    expect(page.locator("h2.page-title")).to_have_text(f"“六晒” · {OPEN_MONTH}")
     expect(page.get_by_text("按时晒出")).to_be_visible()
     expect(page.locator("img.app-shot").first).to_be_visible()
     wait_for_images(page)

@@ -170,6 +170,19 @@ def test_each_step_is_taken_by_its_own_account(december: DemoCalendar):
         assert [t.action for t in steps] == expected[report.status]
 
 
+def test_site_photos_are_the_units_own(december: DemoCalendar):
+    from campaigns.models import Evidence
+
+    photos = Evidence.objects.select_related("report__unit", "entry").prefetch_related(
+        "uploaded_by__scope"
+    )
+    assert photos.count() >= 5
+    for photo in photos:
+        assert photo.report.unit in photo.uploaded_by.scope.all()
+        assert photo.entry is not None and photo.entry.report_id == photo.report_id
+        assert photo.report.submitted_at and photo.uploaded_at < photo.report.submitted_at
+
+
 def test_every_unit_and_section_has_its_own_login(december: DemoCalendar):
     from org.demo import demo_logins, login_name
     from org.models import Unit, UnitKind
