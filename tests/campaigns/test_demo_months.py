@@ -26,7 +26,7 @@ from campaigns.models import (
     ReportStatus,
     Transition,
 )
-from campaigns.services.reporting import report_lock_reason
+from campaigns.services.reporting import report_lock_reason, report_save
 from org.demo_calendar import DemoCalendar
 from org.models import Notice, Role, User
 
@@ -95,6 +95,16 @@ def test_it_runs_the_plan_on_the_day_it_is_seeded(db: None, day: date):
         fresh = Report.objects.filter(period=working, unit__name="兰山街道")
         assert fresh.exists() and all(r.status == ReportStatus.DRAFT for r in fresh)
         assert all(report_lock_reason(r, day) is None for r in fresh)
+        report = fresh.first()
+        assert report is not None
+        saved = report_save(
+            report=report,
+            user=User.objects.get(username="lanshan"),
+            version=report.version,
+            entries={},
+            texts={"progress": "入户走访", "problems": "无", "plans": "继续推进"},
+        )
+        assert saved.version == report.version + 1
         # Quarterly summaries for the quarters finished, the assessment after a December.
         finished = [m for m in when.dispatched_months() if m.month % 3 == 0]
         summaries = Bulletin.objects.filter(kind=BulletinKind.QUARTERLY).exclude(published_at=None)
@@ -105,6 +115,10 @@ def test_it_runs_the_plan_on_the_day_it_is_seeded(db: None, day: date):
         assert not Transition.objects.filter(at__gt=now).exists()
         assert not Notice.objects.filter(created_at__gt=now).exists()
         assert not Bulletin.objects.filter(published_at__gt=now).exists()
+        # A second run the same day changes nothing.
+        before = digest()
+        call_command("seed_demo")
+        assert digest() == before
 
 
 def test_the_working_month_has_a_months_mix(december: DemoCalendar):
