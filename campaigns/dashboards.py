@@ -161,6 +161,7 @@ def leader_desk(user: User) -> dict[str, Any]:
             tasks[task.task_id] = {
                 "title": task.title,
                 "contest": task.kind == TaskKind.CONTEST,
+                # Furthest behind first: the first screen names the first eight of them.
                 "red": [
                     {
                         "unit": row.unit,
@@ -168,7 +169,7 @@ def leader_desk(user: User) -> dict[str, Any]:
                         "completion": row.completion,
                         "expected": row.expected,
                     }
-                    for row in task.rows
+                    for row in reversed(task.rows)
                     if row.light == Light.RED
                 ],
                 "behind": [],
