@@ -133,6 +133,11 @@ def lights_chart(board: Board | None) -> str | None:
     )
 
 
+def _attention_group(title: str, kind: str, red: list[dict[str, Any]]) -> dict[str, Any]:
+    """One row of the leader's 需要关注 card: a task, its red units and (filled later) who is behind."""
+    return {"title": title, "contest": kind == TaskKind.CONTEST, "red": red, "behind": []}
+
+
 def leader_desk(user: User) -> dict[str, Any]:
     """The leader's first screen: per contest (pushes after, as a short group) the units lit
     red at the latest dispatch and the units behind this month, by name; the lights chart;
@@ -158,34 +163,23 @@ def leader_desk(user: User) -> dict[str, Any]:
     tasks: dict[int, dict[str, Any]] = {}
     if board is not None:
         for task in board.contests + board.pushes:
-            tasks[task.task_id] = {
-                "title": task.title,
-                "contest": task.kind == TaskKind.CONTEST,
-                # Furthest behind first: the first screen names the first eight of them.
-                "red": [
-                    {
-                        "unit": row.unit,
-                        "reported": row.reported,
-                        "completion": row.completion,
-                        "expected": row.expected,
-                    }
-                    for row in reversed(task.rows)
-                    if row.light == Light.RED
-                ],
-                "behind": [],
-            }
+            # Furthest behind first: the first screen names the first six of them.
+            red = [
+                {
+                    "unit": row.unit,
+                    "reported": row.reported,
+                    "completion": row.completion,
+                    "expected": row.expected,
+                }
+                for row in reversed(task.rows)
+                if row.light == Light.RED
+            ]
+            tasks[task.task_id] = _attention_group(task.title, task.kind, red)
     behind: dict[int, list[Report]] = {}
     for report in behind_reports:
         behind.setdefault(report.task_id, []).append(report)
-        tasks.setdefault(
-            report.task_id,
-            {
-                "title": report.task.title,
-                "contest": report.task.kind == TaskKind.CONTEST,
-                "red": [],
-                "behind": [],
-            },
-        )
+        if report.task_id not in tasks:
+            tasks[report.task_id] = _attention_group(report.task.title, report.task.kind, [])
     for task_id, reports in behind.items():
         tasks[task_id]["behind"] = _names(reports)
     groups = list(tasks.values())

@@ -316,16 +316,18 @@ def report_return(*, report: Report, user: User, reason: str, field: str = "") -
     locked.return_reason, locked.return_field = reason, field[:40]
     locked.version += 1
     locked.save(update_fields=["status", "return_reason", "return_field", "version", "updated_at"])
-    link = reverse("campaigns:report_detail", args=[locked.pk])
-    transaction.on_commit(
-        lambda: notify_units(
-            units=[locked.unit],
-            title=f"{locked.period.label}“{locked.task.title}”月报被退回",
-            body=reason,
-            link=link,
-        )
-    )
+    transaction.on_commit(lambda: returned_notify(locked))
     return locked
+
+
+def returned_notify(report: Report) -> int:
+    """Tell the unit its report came back, and why."""
+    return notify_units(
+        units=[report.unit],
+        title=f"{report.period.label}“{report.task.title}”月报被退回",
+        body=report.return_reason,
+        link=reverse("campaigns:report_detail", args=[report.pk]),
+    )
 
 
 @transaction.atomic
