@@ -9,7 +9,7 @@ from django import forms
 from django.core.files.uploadedfile import UploadedFile
 
 from org import computed
-from org.forms import UnitMultipleChoiceField, style_form
+from org.forms import TextRuleForm, UnitMultipleChoiceField, style_form
 from org.models import Leader, Unit
 
 from .models import Campaign, Indicator, IndicatorSource, Task
@@ -17,7 +17,7 @@ from .models import Campaign, Indicator, IndicatorSource, Task
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-class CampaignForm(forms.ModelForm):
+class CampaignForm(TextRuleForm, forms.ModelForm):
     class Meta:
         model = Campaign
         fields = [
@@ -58,7 +58,7 @@ class CampaignForm(forms.ModelForm):
         pass  # campaigns.services.plan.campaign_save validates with the tasks in view
 
 
-class TaskForm(forms.ModelForm):
+class TaskForm(TextRuleForm, forms.ModelForm):
     lead_leaders = forms.ModelMultipleChoiceField(
         queryset=Leader.objects.none(),
         required=False,
@@ -122,7 +122,7 @@ class TaskForm(forms.ModelForm):
         pass
 
 
-class IndicatorForm(forms.ModelForm):
+class IndicatorForm(TextRuleForm, forms.ModelForm):
     stages_text = forms.CharField(
         label="节点",
         required=False,
@@ -180,7 +180,7 @@ class IndicatorForm(forms.ModelForm):
         pass
 
 
-class TargetsForm(forms.Form):
+class TargetsForm(TextRuleForm, forms.Form):
     """One row per applicable unit: its own target and deadline (empty = the default)."""
 
     def __init__(self, *args: Any, indicator: Indicator, units: list[Unit], **kwargs: Any) -> None:
@@ -231,7 +231,7 @@ def _default(indicator: Indicator) -> str:
     return f"默认 {indicator.default_target.normalize():f}"
 
 
-class ImportForm(forms.Form):
+class ImportForm(TextRuleForm, forms.Form):
     text = forms.CharField(
         label="粘贴方案全文",
         required=False,
@@ -260,7 +260,7 @@ class ImportForm(forms.Form):
         return data
 
 
-class ResolveNameForm(forms.Form):
+class ResolveNameForm(TextRuleForm, forms.Form):
     """How to settle one name the import could not match."""
 
     name = forms.CharField(widget=forms.HiddenInput)

@@ -6,7 +6,7 @@ from typing import Any
 
 from django import forms
 
-from org.forms import style_form
+from org.forms import TextRuleForm, style_form
 
 from .models import Campaign, Entry, IndicatorKind, Report
 from .services.reporting import EntryInput
@@ -30,7 +30,7 @@ def _number(label: str, initial: Any) -> forms.DecimalField:
     )
 
 
-class ReportForm(forms.Form):
+class ReportForm(TextRuleForm, forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
     progress = forms.CharField(
         label="工作进展", required=False, widget=forms.Textarea(attrs={"rows": 4}), max_length=5000
@@ -105,7 +105,7 @@ class ReportForm(forms.Form):
         return {key: self.cleaned_data.get(key) or "" for key in ("progress", "problems", "plans")}
 
 
-class ReturnForm(forms.Form):
+class ReturnForm(TextRuleForm, forms.Form):
     reason = forms.CharField(
         label="退回原因", widget=forms.Textarea(attrs={"rows": 3}), max_length=2000
     )
@@ -123,7 +123,7 @@ class ReturnForm(forms.Form):
         style_form(self)
 
 
-class ReopenForm(forms.Form):
+class ReopenForm(TextRuleForm, forms.Form):
     reason = forms.CharField(label="重新开放的原因", max_length=500)
     until = forms.DateField(label="开放至", widget=forms.DateInput(attrs={"type": "date"}))
 
@@ -132,7 +132,7 @@ class ReopenForm(forms.Form):
         style_form(self)
 
 
-class EvidenceForm(forms.Form):
+class EvidenceForm(TextRuleForm, forms.Form):
     file = forms.FileField(label="佐证材料", help_text="照片（JPG、PNG）或 PDF，每个不超过 10 MB")
     caption = forms.CharField(label="说明", required=False, max_length=200)
 
@@ -141,7 +141,7 @@ class EvidenceForm(forms.Form):
         style_form(self)
 
 
-class PeriodOpenForm(forms.Form):
+class PeriodOpenForm(TextRuleForm, forms.Form):
     campaign: forms.ModelChoiceField = forms.ModelChoiceField(
         queryset=Campaign.objects.none(), label="工作方案"
     )

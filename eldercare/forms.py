@@ -6,7 +6,7 @@ from typing import Any
 
 from django import forms
 
-from org.forms import UnitChoiceField, style_form
+from org.forms import TextRuleForm, UnitChoiceField, style_form
 from org.models import Unit
 
 from .models import CommunityFacility, ComprehensiveCentre, DisplayItem, Institution
@@ -14,7 +14,7 @@ from .models import CommunityFacility, ComprehensiveCentre, DisplayItem, Institu
 DATE = forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
 
 
-class InstitutionForm(forms.ModelForm):
+class InstitutionForm(TextRuleForm, forms.ModelForm):
     class Meta:
         model = Institution
         fields = ["ownership", "operator", "address", "beds", "nursing_beds", "residents"]
@@ -27,7 +27,7 @@ class InstitutionForm(forms.ModelForm):
         pass  # eldercare.services.institution_save validates
 
 
-class FacilityForm(forms.ModelForm):
+class FacilityForm(TextRuleForm, forms.ModelForm):
     community = UnitChoiceField(queryset=Unit.objects.none(), label="社区")
 
     class Meta:
@@ -60,7 +60,7 @@ class FacilityForm(forms.ModelForm):
         pass
 
 
-class CentreForm(forms.ModelForm):
+class CentreForm(TextRuleForm, forms.ModelForm):
     street = UnitChoiceField(queryset=Unit.objects.none(), label="街道")
 
     class Meta:
@@ -96,7 +96,7 @@ def _score(label: str) -> forms.DecimalField:
     )
 
 
-class InspectionForm(forms.Form):
+class InspectionForm(TextRuleForm, forms.Form):
     inspected_on = forms.DateField(label="检查日期", widget=DATE)
     inspector = forms.CharField(label="检查人", max_length=50)
     fine_management = _score("一赛 精细管理")
@@ -112,7 +112,7 @@ class InspectionForm(forms.Form):
         style_form(self)
 
 
-class PostForm(forms.Form):
+class PostForm(TextRuleForm, forms.Form):
     item = forms.ChoiceField(label="项目", choices=DisplayItem.choices)
     day = forms.DateField(label="日期", widget=DATE, help_text="每周项目算在这一天所在的那一周")
     photo = forms.FileField(label="照片")

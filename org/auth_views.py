@@ -17,11 +17,12 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from . import services
+from .forms import TextRuleForm
 from .models import User
 from .passwords import password_change_reason
 
 
-class LoginForm(AuthenticationForm):
+class LoginForm(TextRuleForm, AuthenticationForm):
     # One message for an unknown name, a wrong password and a disabled account alike: the page
     # never tells which login names exist.
     error_messages = {
@@ -70,7 +71,7 @@ def lockout_response(
     )
 
 
-class PasswordChangeForm(DjangoPasswordChangeForm):
+class PasswordChangeForm(TextRuleForm, DjangoPasswordChangeForm):
     """Django's form, plus: the new password differs from the old one; saved by org.services."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

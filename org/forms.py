@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .access import MANAGE, units_visible_to, users_visible_to
 from .models import Leader, Role, Unit, UnitKind, User
+from .text import text_error
 
 
 def style_form(form: forms.BaseForm) -> None:
@@ -25,6 +26,23 @@ def style_form(form: forms.BaseForm) -> None:
         widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
 
 
+class TextRuleForm(forms.BaseForm):
+    """Every form the product shows: a text field holding a character no document can keep
+    (org.text) is refused with a message naming the field, whatever else the form checks."""
+
+    def full_clean(self) -> None:
+        super().full_clean()
+        for name, value in list(getattr(self, "cleaned_data", {}).items()):
+            field = self.fields.get(name)
+            if not isinstance(value, str) or field is None:
+                continue
+            if isinstance(field.widget, forms.PasswordInput):
+                continue  # a password is never written into a document, and is never echoed
+            message = text_error(str(field.label or name), value)
+            if message:
+                self.add_error(name, message)
+
+
 class UnitChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Unit) -> str:  # type: ignore[override]
         return f"{'　' * obj.depth}{obj.name}（{obj.get_kind_display()}）"
@@ -35,7 +53,7 @@ class UnitMultipleChoiceField(forms.ModelMultipleChoiceField):
         return f"{'　' * obj.depth}{obj.name}（{obj.get_kind_display()}）"
 
 
-class UnitForm(forms.ModelForm):
+class UnitForm(TextRuleForm, forms.ModelForm):
     parent = UnitChoiceField(queryset=Unit.objects.none(), required=False, label=_("上级单位"))
 
     class Meta:
@@ -68,7 +86,7 @@ class UnitForm(forms.ModelForm):
         pass
 
 
-class UserForm(forms.Form):
+class UserForm(TextRuleForm, forms.Form):
     username = forms.RegexField(
         label=_("登录名"),
         max_length=50,
@@ -137,7 +155,7 @@ class UserForm(forms.Form):
         return data
 
 
-class SetPasswordForm(forms.Form):
+class SetPasswordForm(TextRuleForm, forms.Form):
     password1 = forms.CharField(label=_("新密码"), widget=forms.PasswordInput, strip=False)
     password2 = forms.CharField(label=_("再次输入新密码"), widget=forms.PasswordInput, strip=False)
 
@@ -158,7 +176,7 @@ class SetPasswordForm(forms.Form):
         return data
 
 
-class LeaderForm(forms.ModelForm):
+class LeaderForm(TextRuleForm, forms.ModelForm):
     unit = UnitChoiceField(queryset=Unit.objects.none(), label=_("所在单位"))
     user = forms.ModelChoiceField(queryset=User.objects.none(), required=False, label=_("登录账号"))
 

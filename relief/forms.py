@@ -7,7 +7,7 @@ from typing import Any
 
 from django import forms
 
-from org.forms import UnitChoiceField, style_form
+from org.forms import TextRuleForm, UnitChoiceField, style_form
 from org.models import Unit, UnitKind, User
 
 from . import idnumber, selectors
@@ -20,7 +20,7 @@ def _institutions() -> Any:
     return Unit.objects.filter(kind=UnitKind.INSTITUTION, is_active=True).order_by("path")
 
 
-class PersonForm(forms.Form):
+class PersonForm(TextRuleForm, forms.Form):
     unit = UnitChoiceField(queryset=Unit.objects.none(), label="镇街")
     community = UnitChoiceField(queryset=Unit.objects.none(), label="社区（村）", required=False)
     household_number = forms.CharField(label="户编号", max_length=30, required=False)
@@ -59,7 +59,7 @@ class PersonForm(forms.Form):
         return number
 
 
-class PersonEditForm(forms.Form):
+class PersonEditForm(TextRuleForm, forms.Form):
     community = UnitChoiceField(queryset=Unit.objects.none(), label="社区（村）", required=False)
     name = forms.CharField(label="姓名", max_length=30)
     relation = forms.CharField(label="与户主关系", max_length=20, required=False)
@@ -77,7 +77,7 @@ class PersonEditForm(forms.Form):
         style_form(self)
 
 
-class SupportChangeForm(forms.Form):
+class SupportChangeForm(TextRuleForm, forms.Form):
     effective = forms.DateField(label="变更生效日期", widget=DATE)
     status = forms.ChoiceField(label="状态", choices=PersonStatus.choices)
     assistance = forms.ChoiceField(label="保障类别", choices=Assistance.choices)
@@ -104,7 +104,7 @@ class SupportChangeForm(forms.Form):
         return day
 
 
-class VisitForm(forms.Form):
+class VisitForm(TextRuleForm, forms.Form):
     visited_on = forms.DateField(label="探访日期", widget=DATE)
     kind = forms.ChoiceField(label="方式", choices=VisitKind.choices)
     visitor = forms.CharField(label="探访人", max_length=50)
@@ -117,7 +117,7 @@ class VisitForm(forms.Form):
         style_form(self)
 
 
-class AidForm(forms.Form):
+class AidForm(TextRuleForm, forms.Form):
     paid_on = forms.DateField(label="救助日期", widget=DATE)
     amount = forms.DecimalField(label="金额（元）", max_digits=10, decimal_places=2, min_value=0.01)
     reason = forms.CharField(label="救助事由", max_length=200)
@@ -127,7 +127,7 @@ class AidForm(forms.Form):
         style_form(self)
 
 
-class CaregiverForm(forms.Form):
+class CaregiverForm(TextRuleForm, forms.Form):
     name = forms.CharField(label="照料护理人姓名", max_length=30)
     relation = forms.CharField(label="与对象关系", max_length=20, required=False)
     phone = forms.CharField(label="联系电话", max_length=30, required=False)
@@ -146,7 +146,7 @@ class CaregiverForm(forms.Form):
         style_form(self)
 
 
-class ImportForm(forms.Form):
+class ImportForm(TextRuleForm, forms.Form):
     file = forms.FileField(label="台账文件（.xlsx）")
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
