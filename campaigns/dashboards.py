@@ -10,7 +10,6 @@ Each panel is built in a fixed number of queries, whatever the number of units.
 
 from __future__ import annotations
 
-import json
 import re
 from datetime import date
 from typing import Any
@@ -22,6 +21,7 @@ from django.utils import timezone
 from org.access import unit_ids_visible_to
 from org.dates import cn_date
 from org.models import Role, User
+from org.text import screen_json
 
 from .models import (
     REPORTED,
@@ -120,7 +120,7 @@ def lights_chart(board: Board | None) -> str | None:
     """The data of the lights-per-contest chart (green, yellow, red units of each contest)."""
     if board is None or not board.contests:
         return None
-    return json.dumps(
+    return screen_json(
         {
             # The card says 擂台赛: the axis keeps what tells the contests apart.
             "tasks": [CONTEST_SUFFIX.sub("", task.title) or task.title for task in board.contests],
@@ -128,8 +128,7 @@ def lights_chart(board: Board | None) -> str | None:
                 light: [sum(row.light == light for row in task.rows) for task in board.contests]
                 for light in ("green", "yellow", "red")
             },
-        },
-        ensure_ascii=False,
+        }
     )
 
 

@@ -232,6 +232,7 @@ def _default(indicator: Indicator) -> str:
 
 
 class ImportForm(TextRuleForm, forms.Form):
+    cleaned_by_service = ("text",)  # campaign_import drops invisible characters with a note
     text = forms.CharField(
         label="粘贴方案全文",
         required=False,

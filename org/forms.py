@@ -28,13 +28,17 @@ def style_form(form: forms.BaseForm) -> None:
 
 class TextRuleForm(forms.BaseForm):
     """Every form the product shows: a text field holding a character no document can keep
-    (org.text) is refused with a message naming the field, whatever else the form checks."""
+    (org.text) is refused with a message naming the field, whatever else the form checks.
+    A form whose service cleans such text with a note instead (a pasted plan) names those
+    fields in `cleaned_by_service`."""
+
+    cleaned_by_service: tuple[str, ...] = ()
 
     def full_clean(self) -> None:
         super().full_clean()
         for name, value in list(getattr(self, "cleaned_data", {}).items()):
             field = self.fields.get(name)
-            if not isinstance(value, str) or field is None:
+            if not isinstance(value, str) or field is None or name in self.cleaned_by_service:
                 continue
             if isinstance(field.widget, forms.PasswordInput):
                 continue  # a password is never written into a document, and is never echoed

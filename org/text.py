@@ -16,6 +16,7 @@ export down. The rule:
 
 from __future__ import annotations
 
+import json
 import re
 import unicodedata
 from typing import Any
@@ -37,7 +38,7 @@ _NAMES = {
 
 
 def describe(ch: str) -> str:
-    """"垂直制表符（U+000B）": a character a clerk cannot see, named so they can find it."""
+    """ "垂直制表符（U+000B）": a character a clerk cannot see, named so they can find it."""
     code = f"U+{ord(ch):04X}"
     if "\ud800" <= ch <= "\udfff":
         return f"残缺的字符编码（{code}）"
@@ -71,8 +72,14 @@ def clean_text(value: str) -> str:
     return FORBIDDEN.sub("", value)
 
 
-def count_forbidden(value: str) -> int:
-    return len(FORBIDDEN.findall(value))
+def clean_document(text: str) -> tuple[str, int]:
+    """An imported document's text made writable, and how many characters were dropped.
+
+    A vertical tab (Word's manual line break) and a form feed (a PDF's page break) become line
+    breaks; every other forbidden character is dropped and counted, so the import can say so.
+    """
+    text = text.replace("\x0b", "\n").replace("\x0c", "\n")
+    return FORBIDDEN.sub("", text), len(FORBIDDEN.findall(text))
 
 
 def clean_value(value: Any) -> Any:
@@ -89,3 +96,8 @@ def clean_json(value: Any) -> Any:
     if isinstance(value, (list, tuple)):
         return [clean_json(v) for v in value]
     return value
+
+
+def screen_json(value: Any) -> str:
+    """JSON for a chart or a data- attribute on a page, every string cleaned."""
+    return json.dumps(clean_json(value), ensure_ascii=False)

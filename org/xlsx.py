@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from io import BytesIO
@@ -14,6 +15,8 @@ from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
+
+from .text import clean_text
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 THIN = Side(style="thin", color="999999")
@@ -30,10 +33,21 @@ def _width(value: Any) -> float:
     return longest
 
 
+_ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
+
+
+def sheet_text(value: str) -> str:
+    """A text cell as its writer meant it. OOXML writes a character XML cannot hold as _xHHHH_
+    (Excel writes a pasted Windows line end as _x000D_, a vertical tab as _x000B_, a literal
+    "_x" as _x005F_x); openpyxl leaves them as they are. Line ends become "\n"."""
+    text = _ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), value)
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
 def write_cell(cell: Cell, value: Any, number_format: str | None = None) -> None:
     """Write a value; text from users is always stored as text, never as a formula."""
     if isinstance(value, str):
-        cell.value = value
+        cell.value = clean_text(value)  # what XML cannot hold never reaches the file
         cell.data_type = "s"  # "=SUM(...)" typed into a plan stays the words the user typed
     elif isinstance(value, Decimal):
         cell.value = float(value)
@@ -53,7 +67,7 @@ def add_table(
     max_width: int = 60,
 ) -> Worksheet:
     """One sheet, one table: bold bordered header, frozen, widths fitted, long text wrapped."""
-    sheet = workbook.create_sheet(title=title[:31])
+    sheet = workbook.create_sheet(title=clean_text(title)[:31])
     widths = [_width(h) for h in headers]
     for col, header in enumerate(headers, start=1):
         cell = sheet.cell(row=1, column=col)

@@ -29,6 +29,8 @@ from docx.table import Table
 from docx.text.paragraph import Paragraph
 from docx.text.run import Run
 
+from org.text import clean_text
+
 from .typesetting import CELL_MARGIN_MM, column_widths, text_blocks, text_width, title_lines
 
 FONT_TITLE = "方正小标宋简体"
@@ -59,6 +61,11 @@ def set_font(
     return run
 
 
+def add_run(paragraph: Paragraph, text: str = "") -> Run:
+    """A run of `text` without what XML cannot hold: stored text can never break a document."""
+    return paragraph.add_run(clean_text(text))
+
+
 def _spacing(paragraph: Paragraph, *, exact: Any = LINE) -> None:
     fmt = paragraph.paragraph_format
     fmt.space_before = Pt(0)
@@ -84,8 +91,8 @@ class OfficialDocument:
 
     def __init__(self, *, title: str = "", author: str = "", landscape: bool = False) -> None:
         self.doc = Document()
-        self.doc.core_properties.title = title
-        self.doc.core_properties.author = author
+        self.doc.core_properties.title = clean_text(title)
+        self.doc.core_properties.author = clean_text(author)
         self._page_setup(landscape)
         self._normal_style()
         self._page_numbers()
@@ -140,7 +147,7 @@ class OfficialDocument:
 
     def _page_run(self, paragraph: Paragraph, text: str) -> Run:
         return set_font(
-            paragraph.add_run(text), FONT_PAGE_NUMBER, SIZE_PAGE_NUMBER, latin=FONT_PAGE_NUMBER
+            add_run(paragraph, text), FONT_PAGE_NUMBER, SIZE_PAGE_NUMBER, latin=FONT_PAGE_NUMBER
         )
 
     def _field(self, paragraph: Paragraph, instruction: str) -> None:
@@ -169,7 +176,7 @@ class OfficialDocument:
         paragraph.paragraph_format.space_after = LINE  # a blank line between title and body
         lines = title_lines(text)
         for n, line in enumerate(lines, start=1):
-            run = set_font(paragraph.add_run(line), FONT_TITLE, SIZE_TITLE)
+            run = set_font(add_run(paragraph, line), FONT_TITLE, SIZE_TITLE)
             if n < len(lines):
                 run.add_break()
         return paragraph
@@ -196,7 +203,7 @@ class OfficialDocument:
         _spacing(paragraph)
         if indent:
             paragraph.paragraph_format.first_line_indent = CHAR * 2  # 段首空二字
-        set_font(paragraph.add_run(text), font, SIZE_BODY, bold=bold)
+        set_font(add_run(paragraph, text), font, SIZE_BODY, bold=bold)
         return paragraph
 
     def heading(self, text: str) -> Paragraph:
@@ -221,7 +228,7 @@ class OfficialDocument:
                 (self.heading if kind == "h1" else self.subheading)(head)
             else:
                 paragraph = self.paragraph(head, font=fonts[kind])
-                set_font(paragraph.add_run(rest), FONT_BODY)
+                set_font(add_run(paragraph, rest), FONT_BODY)
 
     def table(
         self,
@@ -276,7 +283,7 @@ class OfficialDocument:
                     if r > 1 and c == merge_column and value == values[r - 1][c]:
                         run.getparent().remove(run)  # left empty: merged into the cell above
                         continue
-                    run.text = "" if value is None else str(value)
+                    run.text = "" if value is None else clean_text(str(value))
                 tbl.append(tr)
                 made.append(tr)
             if merge_column is not None:
@@ -311,9 +318,9 @@ class OfficialDocument:
             )
             text = "" if texts[c] is None else str(texts[c])
             if header:
-                set_font(paragraph.add_run(text), FONT_HEADING, size, bold=True)
+                set_font(add_run(paragraph, text), FONT_HEADING, size, bold=True)
             else:
-                set_font(paragraph.add_run(text), FONT_BODY, size)
+                set_font(add_run(paragraph, text), FONT_BODY, size)
 
     @staticmethod
     def _merge_runs(trs: list[Any], values: list[list[Any]], column: int) -> None:
@@ -331,13 +338,13 @@ class OfficialDocument:
         # Word runs two adjacent tables together; a short empty line keeps them apart.
         paragraph = self.doc.add_paragraph()
         _spacing(paragraph, exact=Pt(8))
-        set_font(paragraph.add_run(""), FONT_BODY, Pt(8))
+        set_font(add_run(paragraph, ""), FONT_BODY, Pt(8))
 
     def picture(self, png: bytes, *, width_mm: float = 150) -> Paragraph:
         paragraph = self.doc.add_paragraph()
         paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
         _spacing(paragraph, exact=None)  # an exact line height would crop the picture
-        set_font(paragraph.add_run(), FONT_BODY).add_picture(BytesIO(png), width=Mm(width_mm))
+        set_font(add_run(paragraph), FONT_BODY).add_picture(BytesIO(png), width=Mm(width_mm))
         return paragraph
 
     def signature(self, issuer: str, date_text: str) -> None:
@@ -355,7 +362,7 @@ class OfficialDocument:
 
     def page_break(self) -> None:
         paragraph = self.doc.add_paragraph()
-        set_font(paragraph.add_run(), FONT_BODY).add_break(WD_BREAK.PAGE)
+        set_font(add_run(paragraph), FONT_BODY).add_break(WD_BREAK.PAGE)
 
     def to_bytes(self) -> bytes:
         buffer = BytesIO()

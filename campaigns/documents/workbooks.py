@@ -12,6 +12,7 @@ from typing import Any
 
 from openpyxl import Workbook
 
+from org.text import clean_text
 from org.xlsx import add_table, new_workbook
 
 from ..models import Bulletin, BulletinKind
@@ -54,7 +55,7 @@ class Sheets:
         self.used: set[str] = set()
 
     def name(self, title: str) -> str:
-        base = INVALID_SHEET_CHARS.sub("", title).strip() or "表"
+        base = INVALID_SHEET_CHARS.sub("", clean_text(title)).strip() or "表"
         name, n = base[:31], 2
         while name in self.used:
             suffix = f"（{n}）"

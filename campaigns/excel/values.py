@@ -14,6 +14,8 @@ from typing import Any
 
 from org.dates import cn_date
 from org.templatetags.dalei import num
+from org.text import text_problem
+from org.xlsx import sheet_text
 
 from ..models import Entry, Indicator, IndicatorKind
 
@@ -109,7 +111,10 @@ def read_text(value: Any, limit: int) -> str:
     elif isinstance(value, int | float):
         text = num(Decimal(str(value)))
     else:
-        text = str(value)
+        text = sheet_text(str(value))
+    problem = text_problem(text)
+    if problem:
+        raise CellError(problem)
     if len(text.strip()) > limit:
         raise CellError(f"最多 {limit} 字，现在有 {len(text.strip())} 字，请精简")
     return text

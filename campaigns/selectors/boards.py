@@ -8,11 +8,12 @@ month's report ids.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import QuerySet
+
+from org.text import screen_json
 
 from ..models import Campaign, Period, PeriodStatus, Report, Standing, TaskKind
 
@@ -43,15 +44,14 @@ class BoardTask:
     @property
     def chart_json(self) -> str:
         """The data of the task's chart: ranking bars, or done against time for a push."""
-        return json.dumps(
+        return screen_json(
             {
                 "units": [r.unit for r in self.rows],
                 "scores": [round(r.score, 1) for r in self.rows],
                 "lights": [r.light for r in self.rows],
                 "done": [round(r.completion, 1) for r in self.rows],
                 "expected": [round(r.expected, 1) for r in self.rows],
-            },
-            ensure_ascii=False,
+            }
         )
 
     @property

@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from org.models import TOWNSHIP_KINDS, Leader, Unit, UnitKind, User
 from org.services import unit_create
+from org.text import clean_document
 from org.uploads import DOCX, check_docx, read_capped
 
 from ..models import Campaign, IndicatorKind, Task, TaskKind
@@ -202,6 +203,7 @@ def _save_task(campaign: Campaign, matcher: Matcher, draft: TaskDraft) -> Task:
 @transaction.atomic
 def campaign_import(*, text: str, bureau: Unit, user: User) -> Campaign:
     """Create a draft campaign from the text of a plan document; refuse text that is no plan."""
+    text, dropped = clean_document(text)
     draft = parse_plan(text)
     if not draft.tasks:
         raise ValidationError(NOT_A_PLAN)
@@ -222,6 +224,11 @@ def campaign_import(*, text: str, bureau: Unit, user: User) -> Campaign:
     )
     campaign.source_text = text
     campaign.import_warnings = list(draft.warnings)
+    if dropped:
+        campaign.import_warnings.append(
+            f"原文中有 {dropped} 个看不见的特殊字符（控制字符等，多见于从 WPS、PDF 复制的文字），"
+            "已删除，请核对相关文字"
+        )
     campaign.save(update_fields=["source_text", "import_warnings"])
     matcher = Matcher(bureau)
     for task_draft in draft.tasks:
