@@ -42,6 +42,8 @@ class Action(models.TextChoices):
     REMIND = "remind", _("催报")
     IMPORT = "import", _("导入")
     EXPORT = "export", _("导出")
+    # A record holding an ID number opened in Django's admin (masked there, as on the pages).
+    VIEW = "view", _("查看个人记录")
     VIEW_ID = "view_id", _("查看完整身份证号")
     REFUSED = "refused", _("拒绝访问")
 
