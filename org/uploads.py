@@ -38,6 +38,8 @@ from django.core.files.uploadhandler import TemporaryFileUploadHandler
 from django.http import FileResponse
 from PIL import Image, ImageOps
 
+from .text import clean_text
+
 __all__ = [
     "DOCX",
     "XLSX",
@@ -457,7 +459,8 @@ def jpeg_bytes(image: Image.Image, *, side: int | None = None, quality: int = 85
 
 # 4. Storage and serving
 
-UNSAFE_NAME = re.compile(r"[\x00-\x1f\x7f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
+# Tabs and line ends have no place in a file name; what no document can hold is org.text's rule.
+UNSAFE_NAME = re.compile(r"[\t\n\r\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
 
 
 def stored_name(ext: str) -> str:
@@ -468,7 +471,7 @@ def stored_name(ext: str) -> str:
 def display_name(name: str | None, *, default: str = "文件", limit: int = 150) -> str:
     """The client's file name as a label: its last part, no control or direction characters."""
     last = re.split(r"[\\/]", name or "")[-1]
-    label = UNSAFE_NAME.sub("", last).strip().strip(".").strip()
+    label = UNSAFE_NAME.sub("", clean_text(last)).strip().strip(".").strip()
     if not label:
         return default
     if len(label) > limit:
