@@ -20,6 +20,8 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.font_manager import FontProperties
 
+from org.text import clean_text
+
 CJK_FAMILIES = (
     "Noto Sans CJK SC",
     "Noto Sans SC",
@@ -69,6 +71,12 @@ def _font(size: float) -> FontProperties:
     return FontProperties(family=family, size=size) if family else FontProperties(size=size)
 
 
+def _plain(text: str) -> str:
+    """A label as written: no character a document cannot hold, and no "$" read as mathtext
+    (a unit named "$\\frac$" would make matplotlib raise)."""
+    return clean_text(str(text)).replace("$", r"\$")
+
+
 def trend_chart(
     title: str, months: Sequence[str], series: Sequence[tuple[str, Sequence[float | None]]]
 ) -> bytes:
@@ -82,18 +90,18 @@ def trend_chart(
         axes.plot(
             positions,
             [math.nan if value is None else value for value in values],
-            label=name,
+            label=_plain(name),
             color=COLOURS[index % len(COLOURS)],
             linestyle=STYLES[(index // len(COLOURS)) % len(STYLES)],
             marker=MARKERS[index % len(MARKERS)],
             linewidth=1.6,
             markersize=4,
         )
-    axes.set_xticks(positions, list(months))
+    axes.set_xticks(positions, [_plain(m) for m in months])
     axes.set_xlim(-0.3, max(len(months) - 1, 1) + 0.3)
     axes.set_ylim(0, 105)
     axes.set_ylabel("得分", fontproperties=_font(9))
-    axes.set_title(title, fontproperties=_font(11))
+    axes.set_title(_plain(title), fontproperties=_font(11))
     axes.grid(axis="y", alpha=0.3)
     axes.spines[["top", "right"]].set_visible(False)
     for label in axes.get_xticklabels():

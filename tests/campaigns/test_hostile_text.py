@@ -156,3 +156,15 @@ def test_a_pasted_plan_is_cleaned_with_a_note(tree: Tree, office):
 
 def test_a_document_s_line_and_page_breaks_become_line_breaks():
     assert clean_document("一行\x0b二行\x0c第二页\x00") == ("一行\n二行\n第二页", 1)
+
+
+def test_a_chart_draws_names_as_written_never_as_mathtext():
+    """A unit named with dollar signs made matplotlib raise, and the quarterly .docx with it."""
+    from campaigns.documents.charts import trend_chart
+
+    png = trend_chart(
+        "季度$\\undefined$",
+        ["4月", "5月"],
+        [("甲$\\frac{$街道", [50, 60]), ("乙\x0b镇", [None, 70])],
+    )
+    assert png.startswith(b"\x89PNG")
