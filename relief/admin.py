@@ -128,14 +128,24 @@ class IdDigitsGuard(admin.ModelAdmin):
 
     def get_fieldsets(self, request: HttpRequest, obj: Any = None) -> list[Any]:
         # The form and the read-only page are both built from these fieldsets.
+        def kept(fields: Sequence[Any]) -> Iterator[Any]:
+            for line in fields:  # a name, or a tuple of names shown on one line
+                if isinstance(line, list | tuple):
+                    line = tuple(n for n in line if not reaches_id_digits(self.model, n))
+                    if line:
+                        yield line
+                elif not reaches_id_digits(self.model, line):
+                    yield line
+
         return [
-            (title, {**options, "fields": self._without_id_digits(options["fields"])})
+            (title, {**options, "fields": list(kept(options["fields"]))})
             for title, options in super().get_fieldsets(request, obj)
         ]
 
 
 class ReadOnlyAdmin(IdDigitsGuard):
-    """Nothing is added, changed or deleted here; views of a person are audited."""
+    """Nothing is added, changed or deleted here; a view of a record holding an ID number and
+    a refused lookup are audited."""
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
