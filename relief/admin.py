@@ -167,19 +167,17 @@ class ReadOnlyAdmin(IdDigitsGuard):
         return super().get_search_results(request, queryset, search_term)
 
     def changelist_view(self, request: HttpRequest, extra_context: Any = None) -> Any:
-        return self._audited(request, "changelist", super().changelist_view, extra_context)
+        return self._audited(request, super().changelist_view, extra_context)
 
     def change_view(
         self, request: HttpRequest, object_id: str, form_url: str = "", extra_context: Any = None
     ) -> Any:
-        return self._audited(
-            request, "change", super().change_view, object_id, form_url, extra_context
-        )
+        return self._audited(request, super().change_view, object_id, form_url, extra_context)
 
     def history_view(self, request: HttpRequest, object_id: str, extra_context: Any = None) -> Any:
-        return self._audited(request, "history", super().history_view, object_id, extra_context)
+        return self._audited(request, super().history_view, object_id, extra_context)
 
-    def _audited(self, request: HttpRequest, view: str, show: Any, *args: Any) -> HttpResponseBase:
+    def _audited(self, request: HttpRequest, show: Any, *args: Any) -> HttpResponseBase:
         """Show the page; record a view of a record holding a number, or a refused lookup.
 
         A refused lookup is kept by its parameters' names only: their values are the guess.
@@ -189,7 +187,7 @@ class ReadOnlyAdmin(IdDigitsGuard):
             response = show(request, *args)
         except (DisallowedModelAdminLookup, DisallowedModelAdminToField):
             names = sorted(set(request.GET) - set(IGNORED_PARAMS))
-            refused = {"status": 400, "admin": view, "parameters": names}
+            refused = {"status": 400, "parameters": names}
             record(
                 request, Action.REFUSED, outcome=Outcome.REFUSED, object_type=label, detail=refused
             )
@@ -197,9 +195,8 @@ class ReadOnlyAdmin(IdDigitsGuard):
         context = getattr(response, "context_data", None)
         if response.status_code != 200 or context is None or not holds_id_digits(self.model):
             return response
-        detail: dict[str, Any] = {"admin": view}
-        if view == "changelist":
-            detail["count"] = context["cl"].result_count
+        # The path says which page it was; a list says how many it held.
+        detail = {"count": context["cl"].result_count} if "cl" in context else {}
         shown = context.get("original") or context.get("object")
         record(request, Action.VIEW, shown, object_type=label, detail=detail)
         return response
