@@ -42,9 +42,15 @@ class TextRuleForm(forms.BaseForm):
                 continue
             if isinstance(field.widget, forms.PasswordInput):
                 continue  # a password is never written into a document, and is never echoed
+            if "\r" in value:  # a browser sends a textarea's line ends as CRLF: kept as "\n"
+                value = self.cleaned_data[name] = value.replace("\r\n", "\n").replace("\r", "\n")
+                instance = getattr(self, "instance", None)
+                if instance is not None and hasattr(instance, name):
+                    setattr(instance, name, value)
             message = text_error(str(field.label or name), value)
             if message:
                 self.add_error(name, message)
+                field.widget.attrs["data-invisible-chars"] = ""  # app.js offers to remove them
 
 
 class UnitChoiceField(forms.ModelChoiceField):

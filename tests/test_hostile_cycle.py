@@ -80,7 +80,8 @@ def type_everywhere(plan: Plan, tree: Tree, users: dict, raw: str) -> None:
     never_broken(response)
     report.refresh_from_db()
     if response.status_code == 302:
-        assert report.progress == text.strip() and report.status == ReportStatus.SUBMITTED
+        typed = text.strip().replace("\r\n", "\n").replace("\r", "\n")  # line ends as "\n"
+        assert report.progress == typed and report.status == ReportStatus.SUBMITTED
     else:
         assert refused(response), "neither saved nor told why"
         assert (report.progress, report.problems, report.plans, report.status) == before
