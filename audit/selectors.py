@@ -31,6 +31,8 @@ DETAIL_LABELS = {
     "mode": "方式",
     "quarter": "季度",
     "year": "年度",
+    "count": "条数",
+    "parameters": "参数名",
     "unit_pk": "单位编号",
     "label": "名称",
     "revoke": "停用链接",
