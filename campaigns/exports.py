@@ -12,6 +12,7 @@ from org.dates import cn_date
 from org.xlsx import add_table, new_workbook, response, write_cell
 
 from .models import Campaign, IndicatorKind, Task
+from .rules import effective_target
 from .selectors.plan import plan_chapters, responsibility_matrix
 
 
@@ -60,7 +61,8 @@ def plan_workbook(campaign: Campaign, tasks: QuerySet[Task]) -> Workbook:
     target_rows = []
     for task in ordered:
         for indicator in task.indicators.all():
-            target = indicator.default_target
+            indicator.task = task
+            target, deadline = effective_target(indicator, None)
             shown = (
                 indicator.stages[int(target) - 1]
                 if indicator.kind == IndicatorKind.MILESTONE and target and indicator.stages
@@ -75,21 +77,22 @@ def plan_workbook(campaign: Campaign, tasks: QuerySet[Task]) -> Workbook:
                     indicator.get_direction_display(),
                     shown,
                     indicator.scope_note,
-                    cn_date(indicator.deadline),
+                    cn_date(deadline),
                     indicator.weight / 100,
                     indicator.get_source_display(),
                     " → ".join(indicator.stages),
                 ]
             )
             for target_row in indicator.targets.all():
+                value, deadline = effective_target(indicator, target_row)
                 target_rows.append(
                     [
                         task.title,
                         indicator.name,
                         target_row.unit.name,
-                        target_row.value,
+                        value,
                         indicator.unit_of_measure,
-                        cn_date(target_row.deadline),
+                        cn_date(deadline),
                         target_row.note,
                     ]
                 )

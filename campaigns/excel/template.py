@@ -24,6 +24,7 @@ from org.models import Unit
 from org.xlsx import BORDER, FONT, HEADER_FILL, new_workbook, write_cell
 
 from ..models import Entry, IndicatorKind, Period, Report, Target
+from ..rules import effective_target
 from ..selectors.reporting import previous_entries
 from ..services.reporting import report_lock_reason
 from .signature import (
@@ -85,12 +86,13 @@ def _rows(report: Report, targets: dict[int, Target]) -> list[Row]:
     rows = []
     for entry in report.entries.all():
         indicator = entry.indicator
-        target = targets.get(indicator.pk)
+        indicator.task = report.task  # loaded with the report: no query for the deadline
+        value, deadline = effective_target(indicator, targets.get(indicator.pk))
         rows.append(
             Row(
                 entry=entry,
-                target=target.value if target else indicator.default_target,
-                deadline=(target.deadline if target else None) or indicator.deadline,
+                target=value,
+                deadline=deadline,
                 previous=previous.get(indicator.pk),
             )
         )

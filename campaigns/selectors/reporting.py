@@ -21,6 +21,7 @@ from ..models import (
     ReportStatus,
     Task,
 )
+from ..rules import effective_target
 
 
 def reviewable_tasks(user: User) -> QuerySet[Task]:
@@ -92,7 +93,7 @@ def can_run_periods(user: User, report_or_period: Report | Period) -> bool:
 def report_page(report: Report) -> dict[str, Any]:
     """Everything the report page shows, in a fixed number of queries."""
     entries = list(
-        report.entries.select_related("indicator").prefetch_related(
+        report.entries.select_related("indicator__task").prefetch_related(
             Prefetch("indicator__targets"),
         )
     )
@@ -101,10 +102,11 @@ def report_page(report: Report) -> dict[str, Any]:
         target = next(
             (t for t in entry.indicator.targets.all() if t.unit_id == report.unit_id), None
         )
+        value, deadline = effective_target(entry.indicator, target)
         extra: dict[str, Any] = {
             "previous": previous.get(entry.indicator_id),
-            "target_value": target.value if target else entry.indicator.default_target,
-            "target_deadline": (target.deadline if target else None) or entry.indicator.deadline,
+            "target_value": value,
+            "target_deadline": deadline,
         }
         entry.__dict__.update(extra)  # shown beside the field on the report page
     labels = {f"entry:{e.pk}": e.indicator.name for e in entries}

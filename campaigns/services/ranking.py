@@ -34,6 +34,7 @@ from ..models import (
     Standing,
     TaskKind,
 )
+from ..rules import effective_target, unit_targets
 
 ZERO, ONE, HUNDRED = Decimal(0), Decimal(1), Decimal(100)
 
@@ -121,13 +122,6 @@ class IndicatorLine:
     source: str  # "reported" | "computed"
 
 
-def _targets(period: Period) -> dict[tuple[int, int], Decimal]:
-    from ..models import Target
-
-    rows = Target.objects.filter(indicator__task__campaign=period.campaign)
-    return {(t.indicator_id, t.unit_id): t.value for t in rows}
-
-
 def standings_compute(period: Period) -> list[Standing]:
     """The period's standings, unsaved, computed from its reports in a fixed number of queries."""
     campaign = period.campaign
@@ -136,7 +130,7 @@ def standings_compute(period: Period) -> list[Standing]:
         .select_related("task", "unit")
         .prefetch_related("entries__indicator")
     )
-    targets = _targets(period)
+    targets = unit_targets(campaign)
     last = (
         Period.objects.filter(campaign=campaign, starts__lt=period.starts)
         .order_by("-starts")
@@ -174,9 +168,12 @@ def standings_compute(period: Period) -> list[Standing]:
             for entry in report.entries.all():
                 indicator = entry.indicator
                 value = values.get((report.pk, indicator.pk))
-                target = targets.get((indicator.pk, report.unit_id), indicator.default_target)
+                indicator.task = task  # the report's task: no query for the deadline's fallback
+                target, deadline = effective_target(
+                    indicator, targets.get((indicator.pk, report.unit_id))
+                )
                 share = completion_of(indicator, value, target, best.get(indicator.pk))
-                expected = elapsed_share(campaign, period.ends, indicator.deadline or task.deadline)
+                expected = elapsed_share(campaign, period.ends, deadline)
                 weight = indicator.weight
                 total_weight += weight
                 weighted += weight * share
