@@ -21,6 +21,7 @@ from org.demo_calendar import DemoCalendar
 from org.models import Notice, Role, User
 
 from ..models import (
+    REPORTED,
     Bulletin,
     Campaign,
     Entry,
@@ -339,9 +340,7 @@ def _attach_photos(period: Any, people: _Month) -> None:
 
     from campaigns.services.evidence import evidence_add
 
-    reports = _reports(period).filter(
-        status__in=(ReportStatus.SUBMITTED, ReportStatus.ACCEPTED), submitted_at__isnull=False
-    )
+    reports = _reports(period).filter(status__in=REPORTED, submitted_at__isnull=False)
     for report in reports:
         entry = next(
             (e for e in report.entries.all() if e.indicator.kind == IndicatorKind.MILESTONE),

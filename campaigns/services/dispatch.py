@@ -20,6 +20,7 @@ from org.dates import cn_date
 from org.models import User
 
 from ..models import (
+    REPORTED,
     Bulletin,
     BulletinKind,
     IndicatorKind,
@@ -27,7 +28,6 @@ from ..models import (
     Period,
     PeriodStatus,
     Report,
-    ReportStatus,
     Standing,
     TaskKind,
 )
@@ -69,17 +69,9 @@ def bulletin_content(period: Period) -> dict[str, Any]:
     for report in reports:
         unit_reports.setdefault(report.unit_id, []).append(report)
     reported_units = [
-        uid
-        for uid, rows in unit_reports.items()
-        if all(r.status in (ReportStatus.SUBMITTED, ReportStatus.ACCEPTED) for r in rows)
+        uid for uid, rows in unit_reports.items() if all(r.status in REPORTED for r in rows)
     ]
-    missing = sorted(
-        {
-            r.unit.name
-            for r in reports
-            if r.status not in (ReportStatus.SUBMITTED, ReportStatus.ACCEPTED)
-        }
-    )
+    missing = sorted({r.unit.name for r in reports if r.status not in REPORTED})
     late = sorted({r.unit.name for r in reports if r.late and r.unit.name not in missing})
     lights = {light: 0 for light in Light.values}
     for standing in standings:
@@ -142,9 +134,7 @@ def bulletin_content(period: Period) -> dict[str, Any]:
     problems = [
         {"unit": r.unit.name, "task": r.task.title, "text": r.problems.strip()}
         for r in sorted(reports, key=lambda r: (r.task.order, r.unit.path))
-        if r.problems.strip()
-        and r.problems.strip() not in ("无", "暂无")
-        and r.status in (ReportStatus.SUBMITTED, ReportStatus.ACCEPTED)
+        if r.problems.strip() and r.problems.strip() not in ("无", "暂无") and r.status in REPORTED
     ]
     month = (
         f"{period.starts.year}年{period.starts.month}月份"
@@ -162,9 +152,7 @@ def bulletin_content(period: Period) -> dict[str, Any]:
             "units": len(units),
             "reports": len(reports),
             "reported_units": len(reported_units),
-            "submitted": sum(
-                r.status in (ReportStatus.SUBMITTED, ReportStatus.ACCEPTED) for r in reports
-            ),
+            "submitted": sum(r.status in REPORTED for r in reports),
             "late": late,
             "missing": missing,
             "lights": lights,

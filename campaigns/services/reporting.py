@@ -23,6 +23,7 @@ from org.models import Unit, User
 from org.services import notify_units
 
 from ..models import (
+    REPORTED,
     Cadence,
     Campaign,
     CampaignStatus,
@@ -178,7 +179,7 @@ class EntryInput:
 def report_lock_reason(report: Report, today: date | None = None) -> str | None:
     """Why the report cannot be changed now, or None when it can."""
     today = today or timezone.localdate()
-    if report.status in (ReportStatus.SUBMITTED, ReportStatus.ACCEPTED):
+    if report.status in REPORTED:
         return f"月报{report.get_status_display()}，不能再修改"
     if report.unlocked_until and today <= report.unlocked_until:
         return None
