@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import ipaddress
-import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -11,17 +10,17 @@ from django.conf import settings
 from django.db import models
 from django.http import HttpRequest
 
+from org.logfilters import mask_id_numbers
+
 from .models import SYSTEM_ROLE, Event, Outcome
 
-# 18-character ID numbers (17 digits and a digit or X) and the old 15-digit ones, wherever
-# they turn up in free text (a reason, a file name): kept as the first 6 and the last 4.
-ID_LIKE = re.compile(r"(?<![0-9])(?:[0-9]{17}[0-9Xx]|[0-9]{15})(?![0-9A-Za-z])")
 TEXT_LIMIT = 200
 
 
 def scrub(text: str, limit: int = TEXT_LIMIT) -> str:
-    """The text with every ID-number-like run of digits masked, cut to `limit` characters."""
-    masked = ID_LIKE.sub(lambda m: f"{m.group()[:6]}********{m.group()[-4:]}", text)
+    """The text with every ID number masked however it was typed (org.logfilters), cut to
+    `limit` characters."""
+    masked = mask_id_numbers(text)
     return masked[:limit]
 
 

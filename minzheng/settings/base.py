@@ -229,14 +229,40 @@ EMAIL_BACKEND = env.str(
 )
 DEFAULT_FROM_EMAIL = env.str("DJANGO_DEFAULT_FROM_EMAIL", default="dalei@localhost")
 
-# Every handler masks ID numbers and cuts passwords and session keys (org.logfilters); the
-# Celery worker logs through the same handlers instead of its own.
+# Every handler masks ID numbers and cuts passwords and session keys (org.logfilters), Django's
+# own included: they are redefined here by name, so runserver's request lines (django.server)
+# and error mails go through the filter, and django's records reach the console once, through
+# the root. The Celery worker logs through the same handlers instead of its own.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"personal_data": {"()": "org.logfilters.MaskPersonalData"}},
+    "filters": {
+        "personal_data": {"()": "org.logfilters.MaskPersonalData"},
+        "require_debug_false": {"()": "django.utils.log.RequireDebugFalse"},
+    },
+    "formatters": {
+        "django.server": {
+            "()": "django.utils.log.ServerFormatter",
+            "format": "[{server_time}] {message}",
+            "style": "{",
+        }
+    },
     "handlers": {
         "console": {"class": "logging.StreamHandler", "filters": ["personal_data"]},
+        "django.server": {
+            "class": "logging.StreamHandler",
+            "formatter": "django.server",
+            "filters": ["personal_data"],
+        },
+        "mail_admins": {
+            "class": "org.logfilters.MaskedAdminEmailHandler",
+            "level": "ERROR",
+            "filters": ["require_debug_false", "personal_data"],
+        },
+    },
+    "loggers": {
+        "django": {"handlers": ["mail_admins"], "level": "INFO", "propagate": True},
+        "django.server": {"handlers": ["django.server"], "level": "INFO", "propagate": False},
     },
     "root": {"handlers": ["console"], "level": env.str("DJANGO_LOG_LEVEL", default="INFO")},
 }

@@ -14,7 +14,8 @@ DATABASES = {
 CELERY_TASK_ALWAYS_EAGER = True
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 MEDIA_ROOT = BASE_DIR / ".test-media"
-LOGGING = {"version": 1, "disable_existing_loggers": False}
+# The same handlers as everywhere (every one masks), only quieter.
+LOGGING = {**LOGGING, "root": {"handlers": ["console"], "level": "WARNING"}}  # noqa: F405
 # No collectstatic in tests: serve from the finders and skip the (absent) STATIC_ROOT.
 STATIC_ROOT = None
 WHITENOISE_USE_FINDERS = True
