@@ -14,7 +14,8 @@ import shutil
 import sqlite3
 import subprocess
 import tarfile
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -91,6 +92,23 @@ def _sqlite_connect(name: str) -> sqlite3.Connection:
     return sqlite3.connect(name, uri=name.startswith("file:"))
 
 
+@contextmanager
+def _private() -> Iterator[None]:
+    """Files and folders made inside (pg_dump's too: it inherits the umask) are the owner's
+    alone, whatever umask the shell that ran `manage.py backup` had: they hold ID numbers."""
+    previous = os.umask(0o077)
+    try:
+        yield
+    finally:
+        os.umask(previous)
+
+
+def _finish(partial: Path, target: Path) -> Path:
+    partial.chmod(0o600)
+    partial.replace(target)
+    return target
+
+
 def database_backup(*, alias: str = "default", target: Path) -> Path:
     """Write a consistent copy of the database to `target` (written aside, then renamed).
 
@@ -99,6 +117,11 @@ def database_backup(*, alias: str = "default", target: Path) -> Path:
        is never copied half-done (a plain cp of a live file can be); checked with
        PRAGMA integrity_check.
     """
+    with _private():
+        return _finish(_database_copy(alias, target), target)
+
+
+def _database_copy(alias: str, target: Path) -> Path:
     connection = connections[alias]
     database = connection.settings_dict
     partial = target.with_name(target.name + ".partial")
@@ -124,8 +147,7 @@ def database_backup(*, alias: str = "default", target: Path) -> Path:
         if verdict != "ok":
             partial.unlink(missing_ok=True)
             raise BackupError(f"备份出的 SQLite 文件校验不通过（{verdict}），请检查数据库后重试。")
-    partial.replace(target)
-    return target
+    return partial
 
 
 def database_restore(*, source: Path, database: Mapping[str, Any]) -> None:
@@ -182,10 +204,10 @@ def media_backup(*, media_root: Path, target: Path) -> Path | None:
     if not media_root.is_dir():
         return None
     partial = target.with_name(target.name + ".partial")
-    with tarfile.open(partial, "w:gz") as archive:
-        archive.add(media_root, arcname="media")
-    partial.replace(target)
-    return target
+    with _private():
+        with tarfile.open(partial, "w:gz") as archive:
+            archive.add(media_root, arcname="media")
+        return _finish(partial, target)
 
 
 def media_restore(*, source: Path, media_root: Path) -> Path | None:
@@ -215,7 +237,8 @@ def backup_create(
     *, directory: Path, media_root: Path, alias: str = "default", now: datetime | None = None
 ) -> Backup:
     """Back up the database and MEDIA_ROOT into `directory` under one time stamp."""
-    directory.mkdir(parents=True, exist_ok=True)
+    with _private():
+        directory.mkdir(parents=True, exist_ok=True)
     stamp = _stamp(now)
     suffix = ".dump" if _kind(connections[alias].settings_dict) == "postgres" else ".sqlite3"
     database = database_backup(alias=alias, target=directory / f"{PREFIX}{stamp}{suffix}")

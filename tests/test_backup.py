@@ -334,3 +334,24 @@ def test_the_scripts_back_up_and_restore_a_sqlite_file(tmp_path: Path):
     with sqlite3.connect(target) as db:
         assert db.execute("SELECT name FROM t").fetchall() == [("兰山街道",)]
     assert (tmp_path / "restored-media" / "a.pdf").read_bytes() == b"%PDF"
+
+
+@committed
+def test_it_writes_backups_for_the_owner_alone_whatever_the_umask(
+    media: Path, tree: Any, tmp_path: Path
+):
+    """`manage.py backup` run from a shell with umask 022 wrote -rw-r--r-- archives holding
+    ID numbers (issue 18, finding 5)."""
+    factories.person(tree.township_a, name="王权限")
+    (media / "evidence").mkdir(parents=True)
+    (media / "evidence" / "photo.jpg").write_bytes(b"\xff\xd8 a photo")
+    previous = os.umask(0o022)
+    try:
+        database, files = backup(tmp_path / "backups")
+    finally:
+        os.umask(previous)
+    assert files is not None, "the media archive too"
+    for path in (database, files):
+        assert path.stat().st_mode & 0o777 == 0o600, oct(path.stat().st_mode)
+    assert (tmp_path / "backups").stat().st_mode & 0o077 == 0
+    assert os.umask(previous) == previous, "the process's umask is given back"
