@@ -236,13 +236,16 @@ def _stamp(now: datetime | None = None) -> str:
 def backup_create(
     *, directory: Path, media_root: Path, alias: str = "default", now: datetime | None = None
 ) -> Backup:
-    """Back up the database and MEDIA_ROOT into `directory` under one time stamp."""
-    with _private():
-        directory.mkdir(parents=True, exist_ok=True)
+    """Back up the database and MEDIA_ROOT into `directory` under one time stamp (the folder,
+    if made here, 0700; every file 0600)."""
     stamp = _stamp(now)
     suffix = ".dump" if _kind(connections[alias].settings_dict) == "postgres" else ".sqlite3"
-    database = database_backup(alias=alias, target=directory / f"{PREFIX}{stamp}{suffix}")
-    media = media_backup(media_root=media_root, target=directory / f"{PREFIX}{stamp}-media.tar.gz")
+    with _private():
+        directory.mkdir(parents=True, exist_ok=True)
+        database = database_backup(alias=alias, target=directory / f"{PREFIX}{stamp}{suffix}")
+        media = media_backup(
+            media_root=media_root, target=directory / f"{PREFIX}{stamp}-media.tar.gz"
+        )
     return Backup(database=database, media=media)
 
 

@@ -351,7 +351,9 @@ def test_it_writes_backups_for_the_owner_alone_whatever_the_umask(
     finally:
         os.umask(previous)
     assert files is not None, "the media archive too"
-    for path in (database, files):
-        assert path.stat().st_mode & 0o777 == 0o600, oct(path.stat().st_mode)
-    assert (tmp_path / "backups").stat().st_mode & 0o077 == 0
+    written = list((tmp_path / "backups").rglob("*"))
+    assert {database, files} <= set(written)
+    for path in [tmp_path / "backups", *written]:
+        assert path.stat().st_mode & 0o077 == 0, (path.name, oct(path.stat().st_mode))
+    assert database.stat().st_mode & 0o777 == files.stat().st_mode & 0o777 == 0o600
     assert os.umask(previous) == previous, "the process's umask is given back"

@@ -34,8 +34,24 @@ for logger in loggers:
             continue  # writes nowhere (libraries' default)
         masked = any(isinstance(f, MaskPersonalData) for f in handler.filters)
         handlers[f"{logger.name}:{type(handler).__name__}"] = masked
+
+
+def reaches_a_handler(logger):
+    while logger:
+        if logger.handlers:
+            return True
+        logger = logger.parent if logger.propagate else None
+    return False
+
+
+# A logger that reaches no handler has its warnings written by logging.lastResort, unfiltered.
+handlers["lastResort"] = all(reaches_a_handler(l) for l in loggers if not l.disabled)
 number = sys.argv[1]
-logging.getLogger("django.server").info('"GET /relief/?q=%s HTTP/1.1" 200 512', number)
+# runserver's own request line, as its request handler logs it.
+from django.core.servers.basehttp import WSGIRequestHandler
+server = WSGIRequestHandler.__new__(WSGIRequestHandler)
+server.request = None
+server.log_message('"%s" %s %s', f"GET /relief/?q={number} HTTP/1.1", "200", "512")
 try:
     raise ValueError(f"row {number}")
 except ValueError:
