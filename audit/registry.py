@@ -43,6 +43,10 @@ def _report_review(request: HttpRequest) -> str:
     return Action.ACCEPT if request.POST.get("decision") == "accept" else Action.RETURN
 
 
+def _claim_decision(request: HttpRequest) -> str:
+    return Action.ACCEPT if request.POST.get("decision") == "accept" else Action.RETURN
+
+
 READ = Rule()
 CREATE, UPDATE, DELETE, EXPORT = Action.CREATE, Action.UPDATE, Action.DELETE, Action.EXPORT
 
@@ -162,6 +166,11 @@ RULES: dict[str, Rule] = {
     "relief:caregiver_create": Rule("relief.caregiver", post=CREATE, parent="relief.person"),
     "relief:household_list": READ,
     "relief:household_detail": Rule("relief.household"),
+    # 身份证号核实: the section's desk; a POST on a claim is its decision (同意 / 不予登记).
+    "relief:claim_list": READ,
+    "relief:claim_detail": Rule(
+        "relief.idclaim", post=_claim_decision, fields=("decision", "effective", "note")
+    ),
     # eldercare (an institution's pk is its unit's)
     "eldercare:index": READ,
     "eldercare:institution_detail": Rule("eldercare.institution"),

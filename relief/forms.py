@@ -153,3 +153,38 @@ class ImportForm(TextRuleForm, forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["file"].widget.attrs["accept"] = ".xlsx"
         style_form(self)
+
+
+class IdClaimDecisionForm(TextRuleForm, forms.Form):
+    """The section's decision on a held registration; the buttons send `decision`."""
+
+    decision = forms.ChoiceField(
+        choices=[("accept", "同意转入"), ("reject", "不予登记")], widget=forms.HiddenInput
+    )
+    effective = forms.DateField(
+        label="转入日期",
+        widget=DATE,
+        required=False,
+        help_text="同意转入时：自哪天起由申请镇街保障",
+    )
+    note = forms.CharField(
+        label="核实意见",
+        max_length=500,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="不予登记时必填，镇街会在通知中看到；请勿写入其他镇街对象的信息",
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        style_form(self)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("decision") == "accept":
+            effective = data.get("effective")
+            if effective is None:
+                self.add_error("effective", "同意转入请填写转入日期")
+            elif effective > date.today():
+                self.add_error("effective", "转入日期不能晚于今天")
+        return data

@@ -1,4 +1,5 @@
-"""What the relief rosters say on a township's home page: 特困 persons not visited this month."""
+"""What the relief rosters say on home pages: to a township, 特困 persons not visited this
+month; to the 社会救助科, the registrations waiting on its desk (身份证号核实)."""
 
 from __future__ import annotations
 
@@ -20,6 +21,14 @@ def unvisited_panel(user: User) -> dict[str, Any] | None:
     return {"persons": first, "count": persons.count(), "month": today.month}
 
 
+def claims_panel(user: User) -> dict[str, Any] | None:
+    if not selectors.keeps_relief_desk(user):
+        return None
+    claims = selectors.pending_claims(user)
+    first = list(claims[:6])
+    return {"claims": first, "count": claims.count() if first else 0}
+
+
 def register_panels() -> None:
     from org.home import Panel, register
 
@@ -30,5 +39,14 @@ def register_panels() -> None:
             "relief/home_unvisited_panel.html",
             unvisited_panel,
             order=30,
+        )
+    )
+    register(
+        Panel(
+            "relief.claims",
+            (Role.SECTION,),
+            "relief/home_claims_panel.html",
+            claims_panel,
+            order=25,
         )
     )

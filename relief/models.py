@@ -344,3 +344,87 @@ class IdNumberView(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} → {self.person_id} @ {self.viewed_at:%Y-%m-%d %H:%M}"
+
+
+class IdClaimStatus(models.TextChoices):
+    PENDING = "pending", _("待核实")
+    ACCEPTED = "accepted", _("已同意")
+    REJECTED = "rejected", _("不予登记")
+
+
+class IdClaimSource(models.TextChoices):
+    FORM = "form", _("页面登记")
+    IMPORT = "import", _("台账导入")
+
+
+class IdClaim(models.Model):
+    """身份证号核实: a registration held for the 社会救助科 because its ID number is already on a
+    roster the requesting user cannot see (another township's, or another bureau's).
+
+    `data` is the registration as the township typed it (the person form's fields, ids for units,
+    ISO dates, amounts as text); `person` is the record the number collides with. The requester
+    is never told that it collides: only the section sees both records, and decides.
+    """
+
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("申请镇街"), on_delete=models.PROTECT, related_name="relief_id_claims"
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("提交人"),
+        on_delete=models.PROTECT,
+        related_name="relief_id_claims",
+    )
+    created_at = models.DateTimeField(_("提交时间"), auto_now_add=True)
+    source = models.CharField(
+        _("来源"), max_length=10, choices=IdClaimSource.choices, default=IdClaimSource.FORM
+    )
+    line = models.PositiveIntegerField(_("台账行号"), null=True, blank=True)
+    name = models.CharField(_("姓名"), max_length=30)
+    id_number = models.CharField(_("身份证号"), max_length=18, validators=[validate_id_number])
+    data = models.JSONField(_("登记内容"), default=dict)
+    person = models.ForeignKey(
+        Person,
+        verbose_name=_("已登记对象"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="id_claims",
+    )
+    status = models.CharField(
+        _("状态"), max_length=10, choices=IdClaimStatus.choices, default=IdClaimStatus.PENDING
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("核实人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("核实时间"), null=True, blank=True)
+    effective = models.DateField(_("转入日期"), null=True, blank=True)
+    decision_note = models.TextField(_("核实意见"), blank=True)
+
+    class Meta:
+        verbose_name = _("身份证号核实")
+        verbose_name_plural = _("身份证号核实")
+        ordering = ["created_at", "id"]
+        indexes = [
+            models.Index(fields=["status", "unit"]),
+            models.Index(fields=["requested_by", "created_at"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status=IdClaimStatus.PENDING, decided_at__isnull=True)
+                | (~Q(status=IdClaimStatus.PENDING) & Q(decided_at__isnull=False)),
+                name="relief_idclaim_decided_when_not_pending",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.masked_id_number}"
+
+    @property
+    def masked_id_number(self) -> str:
+        return idnumber.mask(self.id_number)

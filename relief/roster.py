@@ -23,10 +23,11 @@ from openpyxl.utils import get_column_letter
 
 from org.access import home_bureaus
 from org.models import Unit, UnitKind, User
+from org.text import text_problem
 from org.uploads import UploadRefused, check_size, read_capped
 
 from . import bulk_write, idnumber, selectors, services
-from .models import Assistance, Household, Person, SelfCare, SupportMode
+from .models import Assistance, Household, IdClaim, IdClaimSource, Person, SelfCare, SupportMode
 from .xlsx_rows import check_xlsx, sheet_rows
 
 MAX_BYTES = 10 * 1024 * 1024
@@ -83,6 +84,15 @@ class ImportResult:
     errors: list[str] = field(default_factory=list)
     created_persons: int = 0
     created_households: int = 0
+    # Rows whose number is on a roster the user cannot see, put on the section's desk (a saved
+    # file), or refused by the day's limit (the file refused): for the answer and the audit.
+    claims: list[IdClaim] = field(default_factory=list)
+    refused: list[services.HeldRegistration] = field(default_factory=list)
+
+    @property
+    def held_lines(self) -> list[str]:
+        """What the file's answer says of the rows set aside: no more than that they were."""
+        return [f"第 {claim.line} 行：已转社会救助科核实" for claim in self.claims]
 
     @property
     def ok(self) -> bool:
@@ -206,6 +216,14 @@ def roster_import(*, user: User, name: str, size: int, stream: IO[bytes]) -> Imp
     try:
         with transaction.atomic():
             importer.run(lines)
+            if importer.held and not result.errors:
+                try:
+                    result.claims = services.id_claims_submit(
+                        user=user, held=importer.held, source=IdClaimSource.IMPORT
+                    )
+                except services.ClaimLimitReached:
+                    result.errors.append(services.ID_CLAIM_REFUSED)
+                    result.refused = importer.held
             if result.errors:
                 transaction.set_rollback(True)
     except UploadRefused as refused:
@@ -215,6 +233,7 @@ def roster_import(*, user: User, name: str, size: int, stream: IO[bytes]) -> Imp
     result.errors.sort(key=_line_of)
     if result.errors:
         result.created_persons = result.created_households = 0
+        result.claims = []
     return result
 
 
@@ -253,6 +272,8 @@ class _Importer:
         self.known = set(context.households)  # the reader's: existing or made by this file
         self.new_households: dict[tuple[int, str], dict[str, Any]] = {}  # of the current batch
         self.batch: list[_Row] = []
+        # Rows set aside for the section (their number is on a roster the user cannot see).
+        self.held: list[services.HeldRegistration] = []
         self.rows = 0
         self.today = date.today()
         self.writer = bulk_write.BatchWriter(self.write)
@@ -281,12 +302,18 @@ class _Importer:
             self.flush()
         finally:
             self.writer.finish()  # every batch written (or the writer's error raised)
-        if not self.result.created_persons and not self.result.errors:
+        if not self.result.created_persons and not self.result.errors and not self.held:
             self.result.errors.append("文件中没有数据行")
 
     def check(self, line: int, row: tuple[Any, ...]) -> _Row | None:
         cell, where, context, mapping = self.cell, self.where, self.context, self.mapping
         errors: list[str] = []
+        # The one text rule (org.text) on every cell the row is read from.
+        for header, col in sorted(mapping.items(), key=lambda item: item[1]):
+            value = row[col] if col < len(row) else None
+            problem = text_problem(value) if isinstance(value, str) else None
+            if problem:
+                errors.append(f"{where(line, header)}：{problem}")
         name = _text(cell(row, "姓名"))
         number = idnumber.normalize(cell(row, "身份证号"))
         if not name:
@@ -418,8 +445,9 @@ class _Importer:
             self.writer.put((batch, households))
 
     def write(self, batch: list[_Row], households: dict[tuple[int, str], dict[str, Any]]) -> None:
-        """Name the batch's people already registered; write the batch if nothing failed yet."""
-        self._database_duplicates(batch)
+        """Name the batch's people already registered, set aside those on rosters the user
+        cannot see; write the rest of the batch if nothing failed yet."""
+        batch = self._database_duplicates(batch)
         if self.result.errors:
             return  # the transaction will be rolled back: writing more would be wasted
         if households:
@@ -432,6 +460,8 @@ class _Importer:
             bulk_write.history_insert(Household, [keys[key] for key in households], self.user)
             self.households.update(keys)
             self.result.created_households += len(made)
+        if not batch:
+            return
         for row in batch:
             if row.household is not None:
                 row.person["household_id"] = self.households[row.household]
@@ -445,13 +475,16 @@ class _Importer:
         bulk_write.periods_insert(ids, self.user)
         self.result.created_persons += len(batch)
 
-    def _database_duplicates(self, batch: list[_Row]) -> None:
-        lines = {row.person["id_number"]: row.line for row in batch}
+    def _database_duplicates(self, batch: list[_Row]) -> list[_Row]:
+        """The batch without its rows whose number is registered already: one the user sees is
+        a problem of the file, named; one they do not see is set aside for the section, and
+        the file's answer says of it only that it went there (issue 18)."""
+        rows = {row.person["id_number"]: row for row in batch}
         existing = list(
-            Person.objects.filter(id_number__in=list(lines)).select_related("unit").order_by()
+            Person.objects.filter(id_number__in=list(rows)).select_related("unit").order_by()
         )
         if not existing:
-            return
+            return batch
         column = get_column_letter(self.mapping["身份证号"] + 1)
         visible = set(
             self.context.visible.filter(pk__in={p.unit_id for p in existing}).values_list(
@@ -459,16 +492,31 @@ class _Importer:
             )
         )
         for person in existing:
-            line = lines[person.id_number]
+            row = rows.pop(person.id_number)
             if person.unit_id in visible:
                 self.result.errors.append(
-                    f"第 {line} 行 {column} 列：身份证号已登记为救助对象（{person.unit.name} {person.name}）"
+                    f"第 {row.line} 行 {column} 列：{services.duplicate_message(person)}"
                 )
             else:
-                # Another township's person: say no more than that it exists elsewhere.
-                self.result.errors.append(
-                    f"第 {line} 行 {column} 列：身份证号已在其他单位登记，请与社会救助科核实"
+                self.held.append(
+                    services.HeldRegistration(
+                        fields=_registration(row), existing=person, line=row.line
+                    )
                 )
+        return list(rows.values())
+
+
+def _registration(row: _Row) -> dict[str, Any]:
+    """A checked row as the person form gives it (ids for units), for a claim to keep."""
+    person = row.person
+    return {
+        **{key: person.get(key, "") for key in services.CLAIM_FIELDS},
+        "unit": person["unit_id"],
+        "community": person["community_id"],
+        "institution": person["institution_id"],
+        "household_number": row.household[1] if row.household else "",
+        "id_number": person["id_number"],
+    }
 
 
 def _household(

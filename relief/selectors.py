@@ -22,6 +22,8 @@ from org.models import TOWNSHIP_KINDS, RecordsDomain, Role, Unit, UnitKind, User
 from .models import (
     Assistance,
     Household,
+    IdClaim,
+    IdClaimStatus,
     Person,
     PersonStatus,
     SupportMode,
@@ -248,3 +250,142 @@ def person_history(person: Person) -> list[dict[str, Any]]:
             }
         )
     return rows
+
+
+def keeps_relief_desk(user: Any) -> bool:
+    """The 社会救助科's staff: those who keep the bureau's relief rosters and decide the
+    registrations held for review (身份证号核实)."""
+    if getattr(user, "role", None) != Role.SECTION or not user.is_active:
+        return False
+    return Unit.objects.filter(members=user, kind=UnitKind.SECTION, keeps_records=DOMAIN).exists()
+
+
+def claims_for_desk(user: Any) -> QuerySet[IdClaim]:
+    """The held registrations of the townships the section keeps: nobody else sees any."""
+    if not keeps_relief_desk(user):
+        return IdClaim.objects.none()
+    return IdClaim.objects.filter(unit__in=record_units_visible_to(user, DOMAIN, REPORT))
+
+
+def pending_claims(user: Any) -> QuerySet[IdClaim]:
+    return (
+        claims_for_desk(user)
+        .filter(status=IdClaimStatus.PENDING)
+        .select_related("unit", "requested_by")
+        .order_by("created_at", "id")
+    )
+
+
+def get_claim(user: Any, pk: Any) -> IdClaim:
+    """The claim, 404 for anyone off the section's desk (a township never opens one)."""
+    try:
+        return (
+            claims_for_desk(user)
+            .select_related("unit", "requested_by", "decided_by", "person")
+            .get(pk=pk)
+        )
+    except (IdClaim.DoesNotExist, ValueError, TypeError):
+        raise Http404("记录不存在或无权查看") from None
+
+
+def claim_person(user: Any, claim: IdClaim) -> Person | None:
+    """The person the claim's number belongs to, if the section may see them (not a person of
+    another bureau on a shared installation)."""
+    if claim.person_id is None:
+        return None
+    return (
+        persons_visible_to(user)
+        .select_related("unit", "community", "household", "institution")
+        .filter(pk=claim.person_id)
+        .first()
+    )
+
+
+def claim_comparison(claim: IdClaim, person: Person | None) -> list[dict[str, Any]]:
+    """The registration as typed beside the record on the roster, field by field, in words and
+    with both numbers masked: what the section reads before deciding."""
+    from . import idnumber
+
+    data = claim.data
+    names = dict(
+        Unit.objects.filter(
+            pk__in=[pk for pk in (data.get("community"), data.get("institution")) if pk]
+        ).values_list("pk", "name")
+    )
+
+    def label(choices: Any, value: Any) -> str:
+        return str(dict(choices).get(value, value or "—"))
+
+    fields = Person._meta
+    typed = {
+        "unit": claim.unit.name,
+        "community": names.get(data.get("community"), "—"),
+        "household": data.get("household_number") or "—",
+        "name": claim.name,
+        "id_number": idnumber.mask(claim.id_number),
+        "relation": data.get("relation") or "—",
+        "phone": data.get("phone") or "—",
+        "assistance": label(fields.get_field("assistance").choices, data.get("assistance")),
+        "support_mode": label(fields.get_field("support_mode").choices, data.get("support_mode")),
+        "self_care": label(fields.get_field("self_care").choices, data.get("self_care")),
+        "institution": names.get(data.get("institution"), "—"),
+        "since": data.get("since") or "—",
+        "monthly_amount": data.get("monthly_amount") or "—",
+        "status": "—",
+        "note": data.get("note") or "—",
+    }
+    on_roster: dict[str, str] = {}
+    if person is not None:
+        on_roster = {
+            "unit": person.unit.name,
+            "community": person.community.name if person.community else "—",
+            "household": person.household.number if person.household else "—",
+            "name": person.name,
+            "id_number": person.masked_id_number,
+            "relation": person.relation or "—",
+            "phone": person.phone or "—",
+            "assistance": person.get_assistance_display(),
+            "support_mode": person.get_support_mode_display() or "—",
+            "self_care": person.get_self_care_display() or "—",
+            "institution": person.institution.name if person.institution else "—",
+            "since": person.since.isoformat(),
+            "monthly_amount": str(person.monthly_amount)
+            if person.monthly_amount is not None
+            else "—",
+            "status": person.get_status_display()
+            + (f"（{person.ended_on.isoformat()} 退出）" if person.ended_on else ""),
+            "note": person.note or "—",
+        }
+    labels = {
+        "unit": "镇街",
+        "community": "社区（村）",
+        "household": "户编号",
+        "name": "姓名",
+        "id_number": "身份证号",
+        "relation": "与户主关系",
+        "phone": "联系电话",
+        "assistance": "保障类别",
+        "support_mode": "供养方式",
+        "self_care": "自理能力",
+        "institution": "供养机构",
+        "since": "纳入日期",
+        "monthly_amount": "月保障金额（元）",
+        "status": "状态",
+        "note": "备注",
+    }
+    return [
+        {
+            "label": text,
+            "typed": typed[key],
+            "roster": on_roster.get(key, ""),
+            "differs": bool(on_roster)
+            and key not in ("unit", "community", "household", "status")
+            and typed[key] != on_roster[key],
+        }
+        for key, text in labels.items()
+    ]
+
+
+def claims_by_requester(claim: IdClaim, *, since: Any) -> int:
+    """How many registrations the claim's requester has sent for review since `since`."""
+    return IdClaim.objects.filter(requested_by=claim.requested_by_id, created_at__gte=since).count()

@@ -16,6 +16,8 @@ urlpatterns = [
     path("persons/<int:pk>/visits/new/", views.visit_create, name="visit_create"),
     path("persons/<int:pk>/aid/new/", views.aid_create, name="aid_create"),
     path("persons/<int:pk>/caregivers/new/", views.caregiver_create, name="caregiver_create"),
+    path("claims/", views.claim_list, name="claim_list"),
+    path("claims/<int:pk>/", views.claim_detail, name="claim_detail"),
     path("households/", views.household_list, name="household_list"),
     path("households/<int:pk>/", views.household_detail, name="household_detail"),
 ]

@@ -15,6 +15,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 import audit
+from audit.models import Action, Outcome
+from audit.services import record
 from org.current import acting_user as _user
 from org.models import User
 
@@ -22,13 +24,14 @@ from . import exports, roster, selectors, services
 from .forms import (
     AidForm,
     CaregiverForm,
+    IdClaimDecisionForm,
     ImportForm,
     PersonEditForm,
     PersonForm,
     SupportChangeForm,
     VisitForm,
 )
-from .models import Assistance, Person, PersonStatus, SelfCare, SupportMode
+from .models import Assistance, IdClaim, IdClaimStatus, Person, PersonStatus, SelfCare, SupportMode
 
 
 def _filters(request: HttpRequest) -> selectors.PersonFilter:
@@ -82,6 +85,11 @@ def person_list(request: HttpRequest) -> HttpResponse:
             "statuses": PersonStatus.choices,
             "can_write": selectors.townships_for(user, write=True).exists(),
             "can_export": selectors.can_export_roster(user),
+            "claims_pending": (
+                selectors.pending_claims(user).count()
+                if selectors.keeps_relief_desk(user)
+                else None
+            ),
         },
     )
 
@@ -113,13 +121,30 @@ def roster_import(request: HttpRequest) -> HttpResponse:
         result = roster.roster_import(
             user=user, name=upload.name, size=upload.size, stream=upload.file
         )
+        _audit_held(request, result)
         if result.ok:
             messages.success(
                 request,
                 f"已导入 {result.created_persons} 名救助对象（新建 {result.created_households} 户）。",
             )
+            if result.held_lines:
+                messages.info(request, "；".join(result.held_lines) + "。")
             return redirect("relief:person_list")
     return render(request, "relief/import.html", {"form": form, "result": result})
+
+
+def _audit_held(request: HttpRequest, result: roster.ImportResult) -> None:
+    """One audit row per roster row held for the section or refused by the day's limit."""
+    for claim in result.claims:
+        record(request, Action.CREATE, claim, detail={"source": "import", "line": claim.line})
+    for held in result.refused:
+        record(
+            request,
+            Action.REFUSED,
+            outcome=Outcome.REFUSED,
+            object_type="relief.idclaim",
+            detail={"reason": "id_claim_limit", "line": held.line, "person": held.existing.pk},
+        )
 
 
 @require_http_methods(["GET", "POST"])
@@ -130,12 +155,26 @@ def person_create(request: HttpRequest) -> HttpResponse:
     form = PersonForm(request.POST or None, user=user)
     if request.method == "POST" and form.is_valid():
         try:
-            person = services.person_register(user=user, **form.cleaned_data)
+            saved = services.person_register_or_claim(user=user, **form.cleaned_data)
+        except services.ClaimLimitReached:
+            form.add_error(None, services.ID_CLAIM_REFUSED)
+            audit.annotate(
+                request,
+                action=Action.REFUSED,
+                outcome=Outcome.REFUSED,
+                detail={"reason": "id_claim_limit"},
+            )
         except ValidationError as error:
             _apply_errors(form, error)
         else:
-            messages.success(request, f"已登记救助对象 {person.name}。")
-            return redirect("relief:person_detail", pk=person.pk)
+            if isinstance(saved, IdClaim):
+                # The same answer whichever roster the number is on, and nothing of it: a blank
+                # form again, and the note that the section will tell the result.
+                audit.annotate(request, obj=saved, detail={"held_for_review": True})
+                messages.info(request, f"“{saved.name}”的登记{services.ID_CLAIM_HELD}。")
+                return redirect("relief:person_create")
+            messages.success(request, f"已登记救助对象 {saved.name}。")
+            return redirect("relief:person_detail", pk=saved.pk)
     return render(request, "relief/person_form.html", {"form": form, "person": None})
 
 
@@ -315,5 +354,71 @@ def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 :20
             ],
             "today": date.today(),
+        },
+    )
+
+
+@require_GET
+def claim_list(request: HttpRequest) -> HttpResponse:
+    """The 社会救助科's desk: registrations held because their number is on another roster."""
+    user = _user(request)
+    if not selectors.keeps_relief_desk(user):
+        raise PermissionDenied("身份证号核实由分管社会救助台账的科室办理")
+    decided = request.GET.get("status") == "decided"
+    claims = selectors.claims_for_desk(user).select_related("unit", "requested_by", "decided_by")
+    if decided:
+        claims = claims.exclude(status=IdClaimStatus.PENDING).order_by("-decided_at", "-id")
+    else:
+        claims = claims.filter(status=IdClaimStatus.PENDING).order_by("created_at", "id")
+    page = Paginator(claims, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "relief/claim_list.html",
+        {"page": page, "decided": decided, "pending": selectors.pending_claims(user).count()},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def claim_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """One held registration beside the record its number belongs to; a POST decides it."""
+    user = _user(request)
+    claim = selectors.get_claim(user, pk)
+    person = selectors.claim_person(user, claim)
+    initial = {"effective": timezone.localdate()}
+    form = IdClaimDecisionForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            if data["decision"] == "accept":
+                services.id_claim_accept(
+                    claim=claim, user=user, effective=data["effective"], note=data["note"]
+                )
+            else:
+                services.id_claim_reject(claim=claim, user=user, note=data["note"])
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            done = (
+                "已同意并通知申请镇街"
+                if data["decision"] == "accept"
+                else "已不予登记并通知申请镇街"
+            )
+            messages.success(request, f"“{claim.name}”{done}。")
+            return redirect("relief:claim_list")
+    since = timezone.now() - services.ID_CLAIM_WINDOW
+    return render(
+        request,
+        "relief/claim_detail.html",
+        {
+            "claim": claim,
+            "person": person,
+            "form": form,
+            "rows": selectors.claim_comparison(claim, person),
+            "same_number": selectors.claims_for_desk(user)
+            .filter(id_number=claim.id_number, status=IdClaimStatus.PENDING)
+            .exclude(pk=claim.pk)
+            .select_related("unit"),
+            "recent": selectors.claims_by_requester(claim, since=since),
+            "limit": services.ID_CLAIM_LIMIT,
         },
     )

@@ -22,6 +22,8 @@ OWN_ACCOUNT = {"password_change", "password_change_done", "org:notice_list"}
 # Read-only pages for the office alone: a leader is refused them (tests/audit/test_page.py).
 # Bulk exports of personal data need the export permission, which leaders do not hold.
 OFFICE_ONLY_PAGES = {"audit:event_list", "relief:person_export"}
+# The 社会救助科's desk of registrations held for review (身份证号核实): nobody else opens it.
+RELIEF_DESK_PAGES = {"relief:claim_list", "relief:claim_detail"}
 
 
 def walk(resolver: URLResolver, namespace: str = "") -> Iterator[tuple[str, URLPattern]]:
@@ -108,6 +110,9 @@ def target_for(
         return {"pk": victim.pk}
     if name.startswith("relief:"):
         from tests.relief import factories as relief_factories
+
+        if name == "relief:claim_detail":
+            return {"pk": relief_factories.claim(victim, tree.township_b).pk}
 
         person = relief_factories.person(
             tree.township_a, community=tree.community_a1, household_number="A-0001"
@@ -235,7 +240,7 @@ def test_it_lets_a_leader_read_but_never_write(tree: Tree, leader, township_a, p
     if (
         any(word in name for word in writes)
         or name.startswith("org:user")
-        or name in OFFICE_ONLY_PAGES
+        or name in OFFICE_ONLY_PAGES | RELIEF_DESK_PAGES
     ):
         assert get.status_code in (403, 404, 405), url
     else:

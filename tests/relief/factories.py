@@ -6,9 +6,9 @@ import itertools
 from datetime import date
 from typing import Any
 
-from org.models import Unit
+from org.models import Unit, User
 from relief import idnumber, services
-from relief.models import Assistance, Person, SelfCare, SupportMode
+from relief.models import Assistance, IdClaim, Person, SelfCare, SupportMode
 
 _sequence = itertools.count(1)
 
@@ -45,3 +45,25 @@ def person(
         household_number=household_number,
         **fields,
     )
+
+
+def claim(requester: User, elsewhere: Unit, **fields: Any) -> IdClaim:
+    """A registration by `requester` held for the section: its number is on `elsewhere`'s roster."""
+    existing = person(elsewhere, name=fields.pop("existing_name", "他处对象"))
+    unit = requester.scope.get()
+    held = services.person_register_or_claim(
+        user=requester,
+        unit=unit,
+        community=fields.pop("community", None),
+        household_number=fields.pop("household_number", ""),
+        name=fields.pop("name", "待核实对象"),
+        id_number=existing.id_number,
+        assistance=fields.pop("assistance", Assistance.URBAN_DIBAO),
+        support_mode="",
+        self_care="",
+        institution=None,
+        since=fields.pop("since", date(2020, 3, 1)),
+        **fields,
+    )
+    assert isinstance(held, IdClaim)
+    return held
