@@ -5,6 +5,7 @@ Nothing here is a secret: local.py supplies a development key, production.py dem
 
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import environ
 
@@ -233,7 +234,7 @@ DEFAULT_FROM_EMAIL = env.str("DJANGO_DEFAULT_FROM_EMAIL", default="dalei@localho
 # own included: they are redefined here by name, so runserver's request lines (django.server)
 # and error mails go through the filter, and django's records reach the console once, through
 # the root. The Celery worker logs through the same handlers instead of its own.
-LOGGING = {
+LOGGING: dict[str, Any] = {
     "version": 1,
     "disable_existing_loggers": False,
     "filters": {
