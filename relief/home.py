@@ -1,5 +1,5 @@
 """What the relief rosters say on home pages: to a township, 特困 persons not visited this
-month; to the 社会救助科, the registrations waiting on its desk (身份证号核实)."""
+month; to the 社会救助科 and the office, the registrations waiting on its desk (身份证号核实)."""
 
 from __future__ import annotations
 
@@ -44,7 +44,7 @@ def register_panels() -> None:
     register(
         Panel(
             "relief.claims",
-            (Role.SECTION,),
+            (Role.SECTION, Role.OFFICE),
             "relief/home_claims_panel.html",
             claims_panel,
             order=25,

@@ -13,6 +13,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -170,6 +171,14 @@ class Person(models.Model):
     @property
     def place(self) -> Unit:
         return self.community or self.unit
+
+    @property
+    def age(self) -> int:
+        """Whole years as of today. Pages show this, not the birth year and month: those are six
+        of the eight digits a masked number hides."""
+        today = timezone.localdate()
+        born = self.birth_date
+        return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
 
     def clean(self) -> None:
         errors: dict[str, str] = {}

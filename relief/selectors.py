@@ -253,18 +253,24 @@ def person_history(person: Person) -> list[dict[str, Any]]:
 
 
 def keeps_relief_desk(user: Any) -> bool:
-    """The 社会救助科's staff: those who keep the bureau's relief rosters and decide the
-    registrations held for review (身份证号核实)."""
-    if getattr(user, "role", None) != Role.SECTION or not user.is_active:
+    """Who decides the registrations held for review (身份证号核实): the bureau-level keepers of
+    the relief rosters among ROSTER_EXPORT_ROLES, i.e. the 社会救助科 (the section that keeps
+    them) and the office; never a township."""
+    role = getattr(user, "role", None)
+    if role not in ROSTER_EXPORT_ROLES or not user.is_active:
+        return False
+    if role == Role.OFFICE:
+        return True
+    if role != Role.SECTION:
         return False
     return Unit.objects.filter(members=user, kind=UnitKind.SECTION, keeps_records=DOMAIN).exists()
 
 
 def claims_for_desk(user: Any) -> QuerySet[IdClaim]:
-    """The held registrations of the townships the section keeps: nobody else sees any."""
+    """The held registrations of the townships the desk keeps: nobody else sees any."""
     if not keeps_relief_desk(user):
         return IdClaim.objects.none()
-    return IdClaim.objects.filter(unit__in=record_units_visible_to(user, DOMAIN, REPORT))
+    return IdClaim.objects.filter(unit__in=writable_units(user))
 
 
 def pending_claims(user: Any) -> QuerySet[IdClaim]:

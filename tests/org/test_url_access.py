@@ -22,7 +22,8 @@ OWN_ACCOUNT = {"password_change", "password_change_done", "org:notice_list"}
 # Read-only pages for the office alone: a leader is refused them (tests/audit/test_page.py).
 # Bulk exports of personal data need the export permission, which leaders do not hold.
 OFFICE_ONLY_PAGES = {"audit:event_list", "relief:person_export"}
-# The 社会救助科's desk of registrations held for review (身份证号核实): nobody else opens it.
+# The desk of registrations held for review (身份证号核实): the 社会救助科 and the office; nobody
+# else opens it.
 RELIEF_DESK_PAGES = {"relief:claim_list", "relief:claim_detail"}
 
 
