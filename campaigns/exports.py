@@ -84,13 +84,13 @@ def plan_workbook(campaign: Campaign, tasks: QuerySet[Task]) -> Workbook:
                 ]
             )
             for target_row in indicator.targets.all():
-                value, deadline = effective_target(indicator, target_row)
+                own, deadline = effective_target(indicator, target_row)
                 target_rows.append(
                     [
                         task.title,
                         indicator.name,
                         target_row.unit.name,
-                        value,
+                        own,
                         indicator.unit_of_measure,
                         cn_date(deadline),
                         target_row.note,
