@@ -1,7 +1,9 @@
 """The rules of the month that the page, the template, the ranking and the bulletin share.
 
 Each is written here once, so that what a unit is told and what it is judged by cannot drift
-apart: the target and deadline a unit works to (`effective_target`).
+apart: the target and deadline a unit works to (`effective_target`, here); the states that count
+as reported (`campaigns.models.REPORTED`, beside the states themselves); the checks of an entered
+value (`rules.entry`); the grouping and order of standings (`rules.standings`).
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from .models import Campaign, Indicator, Target
+    from ..models import Campaign, Indicator, Target
 
 
 def effective_target(
@@ -28,7 +30,7 @@ def effective_target(
 
 def unit_targets(campaign: Campaign) -> dict[tuple[int, int], Target]:
     """Every unit's own target row of a campaign, by (indicator id, unit id), in one query."""
-    from .models import Target
+    from ..models import Target
 
     rows = Target.objects.filter(indicator__task__campaign=campaign)
     return {(t.indicator_id, t.unit_id): t for t in rows}
