@@ -277,7 +277,10 @@ def test_it_refuses_an_unknown_stage(filled, plan: Plan, tree: Tree):
     sheet[ref] = "竣工"
     before = snapshot()
     page = refused(upload(client, plan, tree.township_a, as_bytes(workbook)), ref)
-    assert "“中心建设进度”的达到节点填的“竣工”不是这项指标的节点，请从下拉列表选择：选址、开工、投入运营" in page
+    assert (
+        "“中心建设进度”的达到节点填的“竣工”不是这项指标的节点，请从下拉列表选择：选址、开工、投入运营"
+        in page
+    )
     assert snapshot() == before
 
 
