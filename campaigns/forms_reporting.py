@@ -1,4 +1,7 @@
-"""The report form: one group of fields per entry, the three texts, and the version seen."""
+"""The report form: one group of fields per entry, the three texts, and the version seen.
+
+Values are read and checked by the entry rules (`rules.entry`): the fields read what was typed,
+`services.reporting.report_save` checks the whole report; the form keeps no rule of its own."""
 
 from __future__ import annotations
 
@@ -8,39 +11,74 @@ from django import forms
 
 from org.forms import TextRuleForm, style_form
 
-from .models import Campaign, Entry, IndicatorKind, Report
-from .services.reporting import EntryInput
+from .models import Campaign, Entry, Indicator, IndicatorKind, Report
+from .rules.entry import (
+    MAX_NOTE,
+    MAX_TEXT,
+    PARTS,
+    TEXTS,
+    EntryError,
+    EntryInput,
+    read_number,
+    read_stage,
+    subject,
+)
 
 
-def _number(label: str, initial: Any) -> forms.DecimalField:
-    return forms.DecimalField(
+class EntryField(forms.Field):
+    """A number or a stage of one entry, read by the entry rules (`rules.entry`), so a bad value
+    gets the message an Excel cell holding it gets."""
+
+    def __init__(self, *, name: str, stages: list[str] | None = None, **kwargs: Any) -> None:
+        super().__init__(required=False, **kwargs)
+        self.subject, self.stages = name, stages
+
+    def to_python(self, value: Any) -> Any:
+        try:
+            if self.stages is not None:
+                return read_stage(value, self.stages, self.subject)
+            return read_number(value, self.subject)
+        except EntryError as error:
+            raise forms.ValidationError(error.message, code="invalid") from None
+
+
+def _number(indicator: Indicator, field: str, initial: Any) -> EntryField:
+    return EntryField(
+        name=subject(indicator.name, field),
+        label=PARTS[field] or indicator.unit_of_measure or "数值",
+        initial=initial,
+        widget=forms.NumberInput(attrs={"inputmode": "decimal", "step": "any"}),
+    )
+
+
+def _stage(entry: Entry) -> EntryField:
+    stages = list(entry.indicator.stages or [])
+    return EntryField(
+        name=subject(entry.indicator.name, "stage"),
+        stages=stages,
+        label=PARTS["stage"],
+        initial=entry.stage,
+        widget=forms.Select(
+            choices=[("", "—— 尚未开始 ——")]
+            + [(i, f"{i}. {s}") for i, s in enumerate(stages, start=1)]
+        ),
+    )
+
+
+def _text(label: str, rows: int) -> forms.CharField:
+    """A report text; its length is the entry rules' (the browser stops typing at it too)."""
+    return forms.CharField(
         label=label,
         required=False,
-        min_value=0,
-        max_digits=14,
-        decimal_places=2,
-        initial=initial,
-        error_messages={
-            "invalid": "请填写数字",
-            "max_decimal_places": "最多两位小数",
-            "max_digits": "数字太大",
-            "min_value": "不能是负数",
-        },
-        widget=forms.NumberInput(attrs={"inputmode": "decimal", "step": "any"}),
+        widget=forms.Textarea(attrs={"rows": rows, "maxlength": MAX_TEXT}),
     )
 
 
 class ReportForm(TextRuleForm, forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
-    progress = forms.CharField(
-        label="工作进展", required=False, widget=forms.Textarea(attrs={"rows": 4}), max_length=5000
-    )
-    problems = forms.CharField(
-        label="存在问题", required=False, widget=forms.Textarea(attrs={"rows": 3}), max_length=5000
-    )
-    plans = forms.CharField(
-        label="下步打算", required=False, widget=forms.Textarea(attrs={"rows": 3}), max_length=5000
-    )
+    progress = _text(TEXTS["progress"], 4)
+    problems = _text(TEXTS["problems"], 3)
+    plans = _text(TEXTS["plans"], 3)
 
     def __init__(self, *args: Any, report: Report, entries: list[Entry], **kwargs: Any) -> None:
         kwargs.setdefault(
@@ -57,27 +95,20 @@ class ReportForm(TextRuleForm, forms.Form):
         for entry in entries:
             if entry.computed:
                 continue
-            kind = entry.indicator.kind
+            indicator = entry.indicator
             prefix = f"e{entry.pk}_"
-            if kind == IndicatorKind.RATE:
-                self.fields[prefix + "numerator"] = _number("分子", entry.numerator)
-                self.fields[prefix + "denominator"] = _number("分母", entry.denominator)
-            elif kind == IndicatorKind.MILESTONE:
-                self.fields[prefix + "stage"] = forms.TypedChoiceField(
-                    label="达到节点",
-                    required=False,
-                    coerce=int,
-                    empty_value=None,
-                    choices=[("", "—— 尚未开始 ——")]
-                    + [(i, f"{i}. {s}") for i, s in enumerate(entry.indicator.stages, start=1)],
-                    initial=entry.stage,
-                )
+            if indicator.kind == IndicatorKind.RATE:
+                for part in ("numerator", "denominator"):
+                    self.fields[prefix + part] = _number(indicator, part, getattr(entry, part))
+            elif indicator.kind == IndicatorKind.MILESTONE:
+                self.fields[prefix + "stage"] = _stage(entry)
             else:
-                self.fields[prefix + "value"] = _number(
-                    entry.indicator.unit_of_measure or "数值", entry.value
-                )
+                self.fields[prefix + "value"] = _number(indicator, "value", entry.value)
             self.fields[prefix + "note"] = forms.CharField(
-                label="说明", required=False, max_length=300, initial=entry.note
+                label=PARTS["note"],
+                required=False,
+                initial=entry.note,
+                widget=forms.TextInput(attrs={"maxlength": MAX_NOTE}),
             )
         style_form(self)
 
@@ -102,7 +133,7 @@ class ReportForm(TextRuleForm, forms.Form):
         return inputs
 
     def texts(self) -> dict[str, str]:
-        return {key: self.cleaned_data.get(key) or "" for key in ("progress", "problems", "plans")}
+        return {key: self.cleaned_data.get(key) or "" for key in TEXTS}
 
 
 class ReturnForm(TextRuleForm, forms.Form):

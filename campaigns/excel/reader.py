@@ -1,8 +1,10 @@
 """Reading the form sheet of a signed template against the reports it fills.
 
 Every input cell is read and every problem collected, each naming its cell: a formula, text in
-a number cell, a negative number, a numerator above its denominator, an unknown stage, a report
-locked since the download, and, to submit, anything required left empty.
+a number cell, an unknown stage, invisible characters, a report locked or changed since the
+download. What the values must be (a negative number, a numerator above its denominator, on
+submit anything required left empty) is the entry rules' (`rules.entry`), run by the service
+that saves the reports; `cell_of` names the cell of each of their problems.
 """
 
 from __future__ import annotations
@@ -16,12 +18,20 @@ from openpyxl.utils.cell import coordinate_to_tuple
 from org.models import Unit
 from org.uploads import iter_rows_capped
 
-from ..models import Entry, IndicatorKind, Period, Report
-from ..services.reporting import EntryInput, report_lock_reason
+from ..models import Entry, Period, Report
+from ..rules.entry import (
+    EntryError,
+    EntryInput,
+    EntryProblem,
+    read_number,
+    read_stage,
+    report_problems,
+    subject,
+)
+from ..services.reporting import report_lock_reason
 from .problems import Problem
 from .signature import FIELD_LABELS, FORM_SHEET, TEXT_FIELDS, CellTarget, Signature
-from .template import MAX_NOTE, MAX_TEXT
-from .values import CellError, is_formula, read_number, read_stage, read_text
+from .values import CellError, is_formula, read_text
 
 REDOWNLOAD = "请在系统“月报”页面重新下载本单位本期的模板"
 NUMERIC = ("value", "numerator", "denominator", "stage")  # cells where "=…" cannot be text
@@ -33,6 +43,7 @@ class ReportInput:
     report: Report
     entries: dict[int, EntryInput] = field(default_factory=dict)
     texts: dict[str, str] = field(default_factory=dict)
+    unread: set[str] = field(default_factory=set)  # the texts whose cell could not be read
 
 
 def read_form(workbook: Any, signature: Signature) -> dict[str, tuple[Any, str]]:
@@ -69,6 +80,8 @@ class FormReader:
         self.entries: dict[int, Entry] = {
             e.pk: e for r in self.reports.values() for e in r.entries.all()
         }
+        self.cells_by_target = {target: ref for ref, target in signature.cells.items()}
+        self.unread: set[int] = set()  # entries with a cell that could not be read
 
     def problem(self, ref: str, message: str, label: str = "") -> None:
         self.problems.append(Problem(message, FORM_SHEET, ref, label))
@@ -84,30 +97,20 @@ class FormReader:
         return f"{report.task.title} {FIELD_LABELS[target.field]}" if report else ""
 
     def read(self, cells: dict[str, tuple[Any, str]]) -> list[ReportInput]:
-        for ref, (value, data_type) in cells.items():
-            target = self.signature.cells.get(ref)
-            if is_formula(value, data_type, text=target is None or target.field not in NUMERIC):
-                self.problem(ref, "不能使用公式，请直接填写数值或文字", self.label(target))
-        inputs: dict[int, ReportInput] = {}
+        """What the cells fill, report by report; what cannot be read is in `problems`.
+
+        Only the cells are read here (formulas, numbers, stages, texts, reports locked or changed
+        since the download); the values are checked by the entry rules when the reports are
+        saved (`report_save`), or by `rule_problems` for a file refused already."""
+        self._formulas(cells)
+        inputs = self._reports()
         fields: dict[int, dict[str, tuple[str, Any]]] = {}  # entry → field → (cell, value)
-        for report_id, title_ref in sorted(self.signature.titles.items()):
-            report = self.reports.get(report_id)
-            if report is None:
-                self.problem(title_ref, f"这项任务已不在本期月报中，{REDOWNLOAD}")
-                continue
-            reason = report_lock_reason(report)
-            if reason:
-                self.problem(
-                    title_ref,
-                    f"{reason}。文件里其他月报也未保存，{REDOWNLOAD}（已提交的月报在新模板中只读）",
-                    report.task.title,
-                )
-            inputs[report_id] = ReportInput(report)
         for ref, target in self.signature.cells.items():
             if target.report not in inputs:
                 continue
             value, data_type = cells.get(ref, (None, "n"))
             if is_formula(value, data_type, text=target.field not in NUMERIC):
+                self._unread(inputs[target.report], target)  # named by `_formulas`
                 continue
             if target.entry == 0:
                 self._text(inputs[target.report], ref, target, value)
@@ -124,76 +127,64 @@ class FormReader:
             self._uncovered(inputs)
         return list(inputs.values())
 
+    def _unread(self, item: ReportInput, target: CellTarget) -> None:
+        """A cell that could not be read: the rules leave its entry or text alone."""
+        if target.entry:
+            self.unread.add(target.entry)
+        else:
+            item.unread.add(target.field)
+
+    def _formulas(self, cells: dict[str, tuple[Any, str]]) -> None:
+        for ref, (value, data_type) in cells.items():
+            target = self.signature.cells.get(ref)
+            if is_formula(value, data_type, text=target is None or target.field not in NUMERIC):
+                self.problem(ref, "不能使用公式，请直接填写数值或文字", self.label(target))
+
+    def _reports(self) -> dict[int, ReportInput]:
+        inputs: dict[int, ReportInput] = {}
+        for report_id, title_ref in sorted(self.signature.titles.items()):
+            report = self.reports.get(report_id)
+            if report is None:
+                self.problem(title_ref, f"这项任务已不在本期月报中，{REDOWNLOAD}")
+                continue
+            reason = report_lock_reason(report)
+            if reason:
+                self.problem(
+                    title_ref,
+                    f"{reason}。文件里其他月报也未保存，{REDOWNLOAD}（已提交的月报在新模板中只读）",
+                    report.task.title,
+                )
+            inputs[report_id] = ReportInput(report)
+        return inputs
+
     def _text(self, item: ReportInput, ref: str, target: CellTarget, value: Any) -> None:
-        limit = MAX_NOTE if target.field == "note" else MAX_TEXT
         label = f"{item.report.task.title} {TEXT_FIELDS[target.field]}"
         try:
-            text = read_text(value, limit)
+            item.texts[target.field] = read_text(value, TEXT_FIELDS[target.field])
         except CellError as error:
             self.problem(ref, str(error), label)
-            return
-        item.texts[target.field] = text
-        if self.submit and not text.strip():
-            self.problem(
-                ref,
-                f"直接提交时必须填写{TEXT_FIELDS[target.field]}，请补写；或先“保存为草稿”",
-                label,
-            )
+            self._unread(item, target)
 
     def _entry(self, entry: Entry, cell_values: dict[str, tuple[str, Any]]) -> EntryInput:
         indicator = entry.indicator
         data = EntryInput()
-        refs: dict[str, str] = {}
         for name, (ref, value) in cell_values.items():
-            refs[name] = ref
-            label = f"{indicator.name} {FIELD_LABELS[name]}"
             try:
                 if name == "note":
-                    data.note = read_text(value, MAX_NOTE).strip()
+                    data.note = read_text(value, FIELD_LABELS[name]).strip()
                 elif name == "stage":
-                    data.stage = read_stage(value, list(indicator.stages or []))
+                    stages = list(indicator.stages or [])
+                    data.stage = read_stage(value, stages, subject(indicator.name, name))
                 else:
-                    setattr(data, name, read_number(value))
-            except CellError as error:
-                self.problem(ref, str(error), label)
-                refs[name] = ""  # reported already; no second message about the same cell
-        self._entry_rules(entry, data, refs)
+                    setattr(data, name, read_number(value, subject(indicator.name, name)))
+            except CellError as error:  # org.text's rule, named as the form names the field
+                self.problem(ref, str(error), f"{indicator.name} {FIELD_LABELS[name]}")
+            except EntryError as error:  # the message names the indicator and the field
+                self.problem(ref, error.message)
+            else:
+                continue
+            self.unread.add(entry.pk)
         return data
-
-    def _entry_rules(self, entry: Entry, data: EntryInput, refs: dict[str, str]) -> None:
-        indicator = entry.indicator
-        name = indicator.name
-        if indicator.kind == IndicatorKind.RATE:
-            num_ref, den_ref = refs.get("numerator", ""), refs.get("denominator", "")
-            if not num_ref or not den_ref:
-                return
-            num, den = data.numerator, data.denominator
-            if num is not None and den is None:
-                self.problem(den_ref, "分子和分母要一起填，请填写分母", f"{name} 分母")
-            elif den is not None and num is None:
-                self.problem(num_ref, "分子和分母要一起填，请填写分子", f"{name} 分子")
-            elif num is not None and den is not None:
-                if den == 0 and num > 0:
-                    self.problem(den_ref, "分母为 0 时分子只能是 0，请核对分母", f"{name} 分母")
-                elif num > den:
-                    self.problem(
-                        num_ref,
-                        f"分子 {num.normalize():f} 大于分母 {den.normalize():f}，"
-                        "比率会超过 100%，请核对分子和分母",
-                        f"{name} 分子",
-                    )
-            elif self.submit:
-                for ref, part in ((num_ref, "分子"), (den_ref, "分母")):
-                    self.problem(
-                        ref, f"直接提交时必须填写{part}，请补填；或先“保存为草稿”", f"{name} {part}"
-                    )
-            return
-        field_name = "stage" if indicator.kind == IndicatorKind.MILESTONE else "value"
-        ref = refs.get(field_name, "")
-        if ref and self.submit and getattr(data, field_name) is None:
-            fix = "请从下拉列表选择达到的节点" if field_name == "stage" else "请填写数字"
-            label = f"{name} {FIELD_LABELS[field_name]}"
-            self.problem(ref, f"直接提交时必须填写，{fix}；或先“保存为草稿”", label)
 
     def _uncovered(self, inputs: dict[int, ReportInput]) -> None:
         """Indicators added after the download have no cell in the file: to submit, re-download."""
@@ -205,3 +196,24 @@ class FormReader:
                         f"本期新增了指标“{entry.indicator.name}”，{REDOWNLOAD}后再提交",
                         item.report.task.title,
                     )
+
+    def rule_problems(self, inputs: list[ReportInput]) -> list[Problem]:
+        """The entry rules over what could be read, for a file refused for its cells already:
+        every problem at once. Entries with a cell that could not be read are left out (that
+        cell is named), and so are those without a cell (`_uncovered` names them)."""
+        found = []
+        for item in inputs:
+            rows = [e for e in item.report.entries.all() if e.pk not in self.unread]
+            problems = report_problems(rows, item.entries, item.texts, submit=self.submit)
+            for problem in problems:
+                if problem.entry == 0 and problem.field in item.unread:
+                    continue
+                ref = self.cell_of(item.report.pk, problem)
+                if ref:
+                    found.append(Problem(problem.message, FORM_SHEET, ref))
+        return found
+
+    def cell_of(self, report_id: int, problem: EntryProblem) -> str:
+        """The cell a rule's problem is about, or "" when the file has none."""
+        wanted = CellTarget(report_id, problem.entry, problem.field)
+        return self.cells_by_target.get(wanted, "")

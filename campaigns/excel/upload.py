@@ -4,10 +4,12 @@
    macros, a file too large or a zip that expands too far.
 2. Read the signature: a file this site did not make, or made for another unit, period or layout
    version, is refused.
-3. Read every input cell and collect every problem (formula, text in a number cell, negative,
-   numerator above denominator, unknown stage, and on submit anything required left empty), each
-   naming its sheet and cell.
-4. Only when there is none, save every report of the file in one transaction.
+3. Read every input cell and collect every problem (formula, text in a number cell, unknown
+   stage, invisible characters), each naming its sheet and cell.
+4. Save every report of the file in one transaction through `report_save`, whose entry rules
+   (`rules.entry`: negative, numerator above denominator, on submit anything required left
+   empty) run once, their problems named by cell; one problem anywhere and nothing is saved. A
+   file refused at 3 is checked by the same rules then, so it lists every problem at once.
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ from org.models import Unit, User
 from org.uploads import XLSX, UploadRefused, check_size, check_workbook
 
 from ..models import Period, Report
-from ..services.reporting import ReportConflict, report_lock_reason, report_save
+from ..services.reporting import EntryInvalid, ReportConflict, report_lock_reason, report_save
 from .access import may_upload
 from .problems import Problem, Refused, refuse
 from .reader import REDOWNLOAD, FormReader, ReportInput, read_form
@@ -46,6 +48,7 @@ class Checked:
     period: Period
     unit: Unit
     reports: list[ReportInput]
+    reader: FormReader
 
 
 DAMAGED = XLSX.damaged
@@ -113,7 +116,7 @@ def resolve_target(
 
 def _read_reports(
     workbook: Any, signature: Signature, period: Period, unit: Unit, *, user: User, submit: bool
-) -> list[ReportInput]:
+) -> Prepared:
     if not may_upload(user, unit):
         raise refuse(f"这是“{unit.name}”的模板，您不能为这个单位上传月报")
     try:
@@ -125,13 +128,21 @@ def _read_reports(
     reader = FormReader(signature, period, unit, submit)
     inputs = reader.read(cells)
     if reader.problems:
-        raise Refused(reader.problems)
+        # Refused for its cells: the values are checked now, for every problem at once. A file
+        # whose cells all read is checked once, by the service that saves it.
+        raise Refused(reader.problems + reader.rule_problems(inputs))
     if not inputs:
         reports = Report.objects.filter(period=period, unit=unit).select_related("period__campaign")
         reasons = sorted({reason for r in reports if (reason := report_lock_reason(r))})
         why = "；".join(reasons) if reasons else f"下载之后已重新开放，{REDOWNLOAD}"
         raise refuse(f"这份模板里没有可以修改的月报：{why}")
-    return inputs
+    return Prepared(reader, inputs)
+
+
+@dataclass
+class Prepared:
+    reader: FormReader
+    reports: list[ReportInput]
 
 
 def upload_check(
@@ -153,7 +164,7 @@ def upload_check(
         signature = read_signature(workbook)
         found_period, found_unit = resolve_target(signature, period=period, unit=unit)
         try:
-            inputs = _read_reports(
+            prepared = _read_reports(
                 workbook, signature, found_period, found_unit, user=user, submit=submit
             )
         except Refused as refused:
@@ -163,7 +174,7 @@ def upload_check(
         raise refuse(DAMAGED) from None
     finally:
         workbook.close()
-    return Checked(signature, found_period, found_unit, inputs)
+    return Checked(signature, found_period, found_unit, prepared.reports, prepared.reader)
 
 
 def upload_save(checked: Checked, *, user: User, submit: bool) -> int:
@@ -196,6 +207,10 @@ def upload_save(checked: Checked, *, user: User, submit: bool) -> int:
                         label,
                     )
                 )
+            except EntryInvalid as invalid:  # the entry rules, named by the cell they concern
+                for problem in invalid.problems:
+                    cell = checked.reader.cell_of(item.report.pk, problem)
+                    problems.append(Problem(problem.message, FORM_SHEET, cell or ref))
             except ValidationError as error:
                 problems += [Problem(m, FORM_SHEET, ref, label) for m in error.messages]
         if problems:

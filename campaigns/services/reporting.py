@@ -7,7 +7,6 @@ version number: the second of two people saving one report is told, and keeps wh
 from __future__ import annotations
 
 import calendar
-from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
@@ -37,9 +36,10 @@ from ..models import (
     ReportStatus,
     Transition,
 )
+from ..rules.entry import TEXTS, EntryInvalid, report_problems
+from ..rules.entry import EntryInput as EntryInput  # the service's input type, written there
 
 HUNDRED = Decimal(100)
-TEXTS = {"progress": "工作进展", "problems": "存在问题", "plans": "下步打算"}
 
 
 # Periods
@@ -167,15 +167,6 @@ class ReportConflict(Exception):
         self.current = current
 
 
-@dataclass
-class EntryInput:
-    value: Decimal | None = None
-    numerator: Decimal | None = None
-    denominator: Decimal | None = None
-    stage: int | None = None
-    note: str = ""
-
-
 def report_lock_reason(report: Report, today: date | None = None) -> str | None:
     """Why the report cannot be changed now, or None when it can."""
     today = today or timezone.localdate()
@@ -191,38 +182,9 @@ def report_lock_reason(report: Report, today: date | None = None) -> str | None:
     return None
 
 
-def _entry_problems(entry: Entry, data: EntryInput, *, required: bool) -> list[str]:
-    indicator = entry.indicator
-    name = f"“{indicator.name}”"
-    problems: list[str] = []
-    if indicator.kind == IndicatorKind.RATE:
-        num, den = data.numerator, data.denominator
-        if (num is None) != (den is None):
-            problems.append(f"{name}的分子和分母要一起填")
-        if (num is not None and num < 0) or (den is not None and den < 0):
-            problems.append(f"{name}的分子、分母不能是负数")
-        if den == 0 and num:
-            problems.append(f"{name}的分母为 0 时分子也只能是 0")
-        if num is not None and den is not None and den > 0 and num > den:
-            problems.append(f"{name}的分子 {num:f} 大于分母 {den:f}，比率会超过 100%")
-        missing = num is None or den is None
-    elif indicator.kind == IndicatorKind.MILESTONE:
-        stages = len(indicator.stages or [])
-        if data.stage is not None and not 1 <= data.stage <= stages:
-            problems.append(f"{name}的节点应为第 1 到第 {stages} 个")
-        missing = data.stage is None
-    else:
-        if data.value is not None and data.value < 0:
-            problems.append(f"{name}不能是负数")
-        missing = data.value is None
-    if required and missing:
-        problems.append(f"{name}还没有填写")
-    return problems
-
-
 def _apply(entry: Entry, data: EntryInput) -> None:
     entry.value, entry.numerator, entry.denominator = data.value, data.numerator, data.denominator
-    entry.stage, entry.note = data.stage, data.note[:300]
+    entry.stage, entry.note = data.stage, data.note.strip()
 
 
 def _transition(report: Report, to: str, user: User | None, action: str, reason: str = "") -> None:
@@ -250,7 +212,8 @@ def report_save(
     """Save what the user typed (a draft), or save and submit it.
 
     1. Lock the row and compare versions: a stale version raises ReportConflict, nothing saved.
-    2. Check every value (and, to submit, that nothing required is empty): all problems at once.
+    2. Check every value (and, to submit, that nothing required is empty) by the entry rules
+       (`rules.entry.report_problems`): all problems at once, as `EntryInvalid`.
     3. Save the entries and texts, bump the version, and record the submission if asked.
     """
     locked = (
@@ -264,16 +227,10 @@ def report_save(
     if reason:
         raise ValidationError(reason)
     rows = list(locked.entries.select_related("indicator"))
-    problems: list[str] = []
-    for entry in rows:
-        if entry.computed:
-            continue
-        problems += _entry_problems(entry, entries.get(entry.pk, EntryInput()), required=submit)
-    clean_texts = {key: (texts.get(key) or "").strip() for key in TEXTS}
-    if submit:
-        problems += [f"请填写“{label}”" for key, label in TEXTS.items() if not clean_texts[key]]
+    problems = report_problems(rows, entries, texts, submit=submit)
     if problems:
-        raise ValidationError(problems)
+        raise EntryInvalid(problems)
+    clean_texts = {key: (texts.get(key) or "").strip() for key in TEXTS}
     for entry in rows:
         if not entry.computed and entry.pk in entries:
             _apply(entry, entries[entry.pk])

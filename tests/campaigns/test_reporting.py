@@ -103,14 +103,14 @@ def test_it_submits_only_a_complete_report_and_saves_nothing_otherwise(
     response = client.post(url, fill(report, den="", plans="", submit=True))
     text = response.content.decode()
     assert response.status_code == 200
-    assert "“集中供养率”的分子和分母要一起填" in text and "请填写“下步打算”" in text
+    assert "“集中供养率”的分子和分母要一起填" in text and "“下步打算”还没有填写" in text
     assert "劝导 12 名分散供养人员入住托管机构" in text, "what was typed is shown back"
     assert snapshot(report) == before
     response = client.post(url, fill(report, num="60", den="50", submit=True))
-    assert "分子 60 大于分母 50" in response.content.decode()
+    assert "“集中供养率”的分子 60 大于分母 50" in response.content.decode()
     assert snapshot(report) == before
     response = client.post(url, fill(report, num="abc", submit=True))
-    assert "请填写数字" in response.content.decode()
+    assert "“集中供养率”的分子填的“abc”不是数字" in response.content.decode()
     assert snapshot(report) == before
     assert client.post(url, fill(report, submit=True)).status_code == 302
     report.refresh_from_db()

@@ -242,7 +242,8 @@ def test_it_refuses_text_in_a_number_cell(filled, plan: Plan, tree: Tree):
     sheet[ref] = "三十人"
     before = snapshot()
     page = refused(upload(client, plan, tree.township_a, as_bytes(workbook)), ref)
-    assert "（集中供养率 分母）：“三十人”不是数字，请只填数字" in page
+    assert f"{FORM_SHEET}!{ref}：“集中供养率”的分母填的“三十人”不是数字，请只填数字" in page
+    assert "不要带单位或文字" in page
     assert snapshot() == before
 
 
@@ -254,7 +255,7 @@ def test_it_refuses_a_negative_count(counts, plan: Plan, township_a, tree: Tree)
     sheet[ref] = -3
     before = snapshot()
     page = refused(upload(client, plan, tree.township_a, as_bytes(workbook)), ref)
-    assert "（新建助餐点 数值）：不能是负数" in page
+    assert f"{FORM_SHEET}!{ref}：“新建助餐点”不能是负数（填的是 -3）" in page
     assert snapshot() == before
 
 
@@ -265,7 +266,7 @@ def test_it_refuses_a_numerator_above_the_denominator(filled, plan: Plan, tree: 
     sheet[ref] = 40
     before = snapshot()
     page = refused(upload(client, plan, tree.township_a, as_bytes(workbook)), ref)
-    assert "分子 40 大于分母 30，比率会超过 100%" in page
+    assert "“集中供养率”的分子 40 大于分母 30，比率会超过 100%" in page
     assert snapshot() == before
 
 
@@ -276,7 +277,10 @@ def test_it_refuses_an_unknown_stage(filled, plan: Plan, tree: Tree):
     sheet[ref] = "竣工"
     before = snapshot()
     page = refused(upload(client, plan, tree.township_a, as_bytes(workbook)), ref)
-    assert "“竣工”不是这项指标的节点，请从下拉列表选择：选址、开工、投入运营" in page
+    assert (
+        "“中心建设进度”的达到节点填的“竣工”不是这项指标的节点，请从下拉列表选择：选址、开工、投入运营"
+        in page
+    )
     assert snapshot() == before
 
 
@@ -287,7 +291,7 @@ def test_it_refuses_to_submit_without_a_required_text(filled, plan: Plan, tree: 
     sheet[ref] = "   "
     before = snapshot()
     page = refused(upload(client, plan, tree.township_a, as_bytes(workbook), submit=True), ref)
-    assert "直接提交时必须填写存在问题" in page
+    assert "“存在问题”还没有填写，提交前请填写" in page
     assert snapshot() == before
     # The same file is a right draft: an empty text is allowed until submitting.
     assert upload(client, plan, tree.township_a, as_bytes(workbook)).status_code == 302
