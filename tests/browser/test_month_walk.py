@@ -1,4 +1,4 @@
-"""The month on the demo, walked in the browser as the users do it (issue 15).
+"""The month on the demo, walked in the browser as the users do it.
 
 From an empty database through seed_demo on the browser tests' day (conftest.DEMO_DAY, 7 December
 2026, December open; the demo fixture keeps the clock there, ticking, and the live server runs in
@@ -32,7 +32,7 @@ TOWNSHIP = "兰山街道"
 ONLINE_TASK = "城乡社区治理擂台赛"  # one rate: the figures typed online
 ONLINE_INDICATOR = "城市社区居务监督委员会建成率"
 SECTION = "jiceng"  # 基层政权建设和社区治理科 carries 城乡社区治理擂台赛
-MAX_SCREENS = 3  # issue 15: fill and submit a report in at most 3 screens beyond typing
+MAX_SCREENS = 3  # fill and submit a report in at most 3 screens beyond typing
 
 
 class ScreenCounter:

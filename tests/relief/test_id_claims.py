@@ -1,4 +1,4 @@
-"""身份证号核实 (issue 18, finding 6): a number on a roster the user cannot see is never confirmed
+"""身份证号核实: a number on a roster the user cannot see is never confirmed
 to them. The registration is held for the 社会救助科 with one answer, whatever roster holds the
 number; the section decides on its desk and the township hears the result by notice; a user's
 held registrations are limited to five a day, and every one (held or refused) is audited."""
