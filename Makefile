@@ -47,10 +47,12 @@ test-fast: install
 screenshots: install browser-deps
 	UPDATE_SCREENSHOTS=1 $(VENV)/bin/pytest -p no:xdist -q tests/browser/test_first_pages.py
 
+# A model change without its migration fails here, not on the server.
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy .
+	$(PY) manage.py makemigrations --check --dry-run
 
 format: install
 	$(VENV)/bin/ruff check --fix .

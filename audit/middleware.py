@@ -49,20 +49,7 @@ class AuditMiddleware:
         if status == 404 and match is None:
             return  # no such page (a browser's /favicon.ico): nothing was refused
         if status in (403, 404):
-            attempted = None
-            if rule is not None:
-                attempted = rule.get if safe else rule.action_for(request)
-            self._write(
-                request,
-                actor,
-                match,
-                rule,
-                Action.REFUSED,
-                Outcome.REFUSED,
-                {"status": status, **({"attempted": attempted} if attempted else {})},
-                note={},
-                created_from=None,
-            )
+            self._record_refusal(request, actor, match, rule, status, safe)
             return
         if safe:
             if rule is not None and rule.get and status == 200 and request.method == "GET":
@@ -74,6 +61,41 @@ class AuditMiddleware:
             # The session had ended or the password must change first (org.middleware): the
             # view never ran; the logout, if any, has its own row.
             return
+        self._record_write(request, response, actor, match, rule, note)
+
+    def _record_refusal(
+        self,
+        request: HttpRequest,
+        actor: Any,
+        match: ResolverMatch | None,
+        rule: Rule | None,
+        status: int,
+        safe: bool,
+    ) -> None:
+        attempted = None
+        if rule is not None:
+            attempted = rule.get if safe else rule.action_for(request)
+        self._write(
+            request,
+            actor,
+            match,
+            rule,
+            Action.REFUSED,
+            Outcome.REFUSED,
+            {"status": status, **({"attempted": attempted} if attempted else {})},
+            note={},
+            created_from=None,
+        )
+
+    def _record_write(
+        self,
+        request: HttpRequest,
+        response: HttpResponseBase,
+        actor: Any,
+        match: ResolverMatch | None,
+        rule: Rule | None,
+        note: dict[str, Any],
+    ) -> None:
         if rule is None:
             # A URL the registry does not know (tests/audit/test_registry.py stops this): record
             # it anyway rather than lose a write.

@@ -14,7 +14,6 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 
 
 class ImmutableAuditError(Exception):
@@ -25,34 +24,34 @@ class ImmutableAuditError(Exception):
 
 
 class Action(models.TextChoices):
-    LOGIN = "login", _("登录")
-    LOGIN_FAILED = "login_failed", _("登录失败")
-    LOCKOUT = "lockout", _("账号锁定")
-    LOGOUT = "logout", _("退出登录")
-    CREATE = "create", _("新建")
-    UPDATE = "update", _("修改")
-    DELETE = "delete", _("删除")
-    SUBMIT = "submit", _("提交")
-    ACCEPT = "accept", _("审核通过")
-    RETURN = "return", _("退回")
-    REOPEN = "reopen", _("重新开放")
-    PUBLISH = "publish", _("发布")
-    CLOSE = "close", _("截止")
-    DISPATCH = "dispatch", _("调度")
-    REMIND = "remind", _("催报")
-    IMPORT = "import", _("导入")
-    EXPORT = "export", _("导出")
+    LOGIN = "login", "登录"
+    LOGIN_FAILED = "login_failed", "登录失败"
+    LOCKOUT = "lockout", "账号锁定"
+    LOGOUT = "logout", "退出登录"
+    CREATE = "create", "新建"
+    UPDATE = "update", "修改"
+    DELETE = "delete", "删除"
+    SUBMIT = "submit", "提交"
+    ACCEPT = "accept", "审核通过"
+    RETURN = "return", "退回"
+    REOPEN = "reopen", "重新开放"
+    PUBLISH = "publish", "发布"
+    CLOSE = "close", "截止"
+    DISPATCH = "dispatch", "调度"
+    REMIND = "remind", "催报"
+    IMPORT = "import", "导入"
+    EXPORT = "export", "导出"
     # A record holding an ID number opened in Django's admin (masked there, as on the pages).
-    VIEW = "view", _("查看个人记录")
-    VIEW_ID = "view_id", _("查看完整身份证号")
-    REFUSED = "refused", _("拒绝访问")
+    VIEW = "view", "查看个人记录"
+    VIEW_ID = "view_id", "查看完整身份证号"
+    REFUSED = "refused", "拒绝访问"
 
 
 class Outcome(models.TextChoices):
-    SUCCESS = "success", _("成功")
-    INVALID = "invalid", _("未通过校验")
-    REFUSED = "refused", _("被拒绝")
-    ERROR = "error", _("出错")
+    SUCCESS = "success", "成功"
+    INVALID = "invalid", "未通过校验"
+    REFUSED = "refused", "被拒绝"
+    ERROR = "error", "出错"
 
 
 # The role column holds a user's role code, or this for what a management command did.
@@ -78,36 +77,36 @@ class EventQuerySet(models.QuerySet["Event"]):
 class Event(models.Model):
     """审计记录: time, user, role, source address, action, object and outcome of one event."""
 
-    at = models.DateTimeField(_("时间"), default=timezone.now, db_index=True, editable=False)
+    at = models.DateTimeField("时间", default=timezone.now, db_index=True, editable=False)
     # PROTECT: a user with audit rows is deactivated, never deleted.
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        verbose_name=_("用户"),
+        verbose_name="用户",
         null=True,
         blank=True,
         on_delete=models.PROTECT,
         related_name="audit_events",
     )
     # The name as typed at a failed login, or the user's name when the row was written.
-    username = models.CharField(_("登录名"), max_length=150, blank=True)
-    role = models.CharField(_("角色"), max_length=20, blank=True)
-    ip = models.GenericIPAddressField(_("来源地址"), null=True, blank=True)
-    action = models.CharField(_("操作"), max_length=20, choices=Action.choices)
-    object_type = models.CharField(_("对象类型"), max_length=100, blank=True)
-    object_id = models.CharField(_("对象编号"), max_length=64, blank=True)
-    object_repr = models.CharField(_("对象"), max_length=200, blank=True)
-    outcome = models.CharField(_("结果"), max_length=10, choices=Outcome.choices)
-    method = models.CharField(_("请求方式"), max_length=10, blank=True)
-    path = models.CharField(_("地址"), max_length=500, blank=True)
+    username = models.CharField("登录名", max_length=150, blank=True)
+    role = models.CharField("角色", max_length=20, blank=True)
+    ip = models.GenericIPAddressField("来源地址", null=True, blank=True)
+    action = models.CharField("操作", max_length=20, choices=Action.choices)
+    object_type = models.CharField("对象类型", max_length=100, blank=True)
+    object_id = models.CharField("对象编号", max_length=64, blank=True)
+    object_repr = models.CharField("对象", max_length=200, blank=True)
+    outcome = models.CharField("结果", max_length=10, choices=Outcome.choices)
+    method = models.CharField("请求方式", max_length=10, blank=True)
+    path = models.CharField("地址", max_length=500, blank=True)
     # Small and plain: reasons, counts, the command's options. Never an ID number, a password
     # or a session key (audit.services scrubs ID-number-like digits from every string).
-    detail = models.JSONField(_("详情"), default=dict, blank=True)
+    detail = models.JSONField("详情", default=dict, blank=True)
 
     objects = EventQuerySet.as_manager()
 
     class Meta:
-        verbose_name = _("审计记录")
-        verbose_name_plural = _("审计日志")
+        verbose_name = "审计记录"
+        verbose_name_plural = "审计日志"
         ordering = ["-at", "-id"]
         indexes = [
             models.Index(fields=["user", "at"], name="audit_event_user_at"),

@@ -22,6 +22,55 @@ from _common import emit, note, setup_django
 MONTH = date(2020, 12, 1)
 
 
+def naive_value(indicator, entry, counted: bool) -> Decimal | None:
+    """The entry's value as the ranking reads it: a rate from its parts, a stage, a figure."""
+    if not (counted or entry.computed):
+        return None
+    if indicator.kind == "rate":
+        if entry.numerator is not None and entry.denominator:
+            return entry.numerator / entry.denominator * 100
+        return None
+    if indicator.kind == "milestone":
+        return Decimal(entry.stage) if entry.stage else None
+    return entry.value
+
+
+def naive_best(values: dict[int, list[tuple]]) -> dict[int, Decimal]:
+    """Indicator → the best unit's value (the lowest for lower-is-better)."""
+    best: dict[int, Decimal] = {}
+    for lines in values.values():
+        for indicator, value in lines:
+            if value is None:
+                continue
+            if indicator.pk not in best:
+                best[indicator.pk] = value
+            elif indicator.direction == "lower":
+                best[indicator.pk] = min(best[indicator.pk], value)
+            else:
+                best[indicator.pk] = max(best[indicator.pk], value)
+    return best
+
+
+def naive_completion(indicator, value, target, best: dict[int, Decimal]) -> Decimal:
+    """The share of the target reached, direction-aware, capped at 1."""
+    if value is None:
+        return Decimal(0)
+    if indicator.kind == "milestone":
+        goal = target or Decimal(len(indicator.stages) or 1)
+        return min(value / goal, Decimal(1))
+    if indicator.direction == "lower":
+        goal = target if target is not None else best.get(indicator.pk)
+        if goal is None or value <= goal or value <= 0:
+            return Decimal(1)
+        return goal / value
+    if target is None:
+        top = best.get(indicator.pk)
+        return min(value / top, Decimal(1)) if top else Decimal(0)
+    if target == 0:
+        return Decimal(1)
+    return max(min(value / target, Decimal(1)), Decimal(0))
+
+
 def naive_standings(period) -> dict[tuple[int, int], tuple[Decimal, int | None, bool]]:
     """(task, unit) → (score, place, reported), from the entries, one object at a time."""
     from campaigns.models import Entry, Indicator, Report, Target
@@ -36,53 +85,16 @@ def naive_standings(period) -> dict[tuple[int, int], tuple[Decimal, int | None, 
             values[report.unit_id] = []
             for entry in Entry.objects.filter(report=report).order_by("pk"):
                 indicator = Indicator.objects.get(pk=entry.indicator_id)
-                value = None
-                if counted or entry.computed:
-                    if indicator.kind == "rate":
-                        if entry.numerator is not None and entry.denominator:
-                            value = entry.numerator / entry.denominator * 100
-                    elif indicator.kind == "milestone":
-                        value = Decimal(entry.stage) if entry.stage else None
-                    else:
-                        value = entry.value
-                values[report.unit_id].append((indicator, value))
-        best: dict[int, Decimal] = {}
-        for lines in values.values():
-            for indicator, value in lines:
-                if value is None:
-                    continue
-                if indicator.pk not in best:
-                    best[indicator.pk] = value
-                elif indicator.direction == "lower":
-                    best[indicator.pk] = min(best[indicator.pk], value)
-                else:
-                    best[indicator.pk] = max(best[indicator.pk], value)
+                values[report.unit_id].append((indicator, naive_value(indicator, entry, counted)))
+        best = naive_best(values)
         scores: dict[int, Decimal] = {}
         for unit_id, lines in values.items():
             total = weighted = Decimal(0)
             for indicator, value in lines:
                 own = Target.objects.filter(indicator=indicator, unit_id=unit_id).first()
                 target = own.value if own else indicator.default_target
-                if value is None:
-                    done = Decimal(0)
-                elif indicator.kind == "milestone":
-                    goal = target or Decimal(len(indicator.stages) or 1)
-                    done = min(value / goal, Decimal(1))
-                elif indicator.direction == "lower":
-                    goal = target if target is not None else best.get(indicator.pk)
-                    if goal is None or value <= goal or value <= 0:
-                        done = Decimal(1)
-                    else:
-                        done = goal / value
-                elif target is None:
-                    top = best.get(indicator.pk)
-                    done = min(value / top, Decimal(1)) if top else Decimal(0)
-                elif target == 0:
-                    done = Decimal(1)
-                else:
-                    done = max(min(value / target, Decimal(1)), Decimal(0))
                 total += indicator.weight
-                weighted += indicator.weight * done
+                weighted += indicator.weight * naive_completion(indicator, value, target, best)
             score = weighted / total * 100 if total else Decimal(0)
             scores[unit_id] = score.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
         for unit_id, score in scores.items():

@@ -59,9 +59,125 @@ def setup_database() -> None:
     call_command("migrate", verbosity=0)
 
 
-def build() -> dict[str, list]:
-    from django.db import transaction
+def add_unit(name: str, kind: str, parent):
+    from org.models import Unit
 
+    unit = Unit.objects.create(name=name, kind=kind, parent=parent)
+    unit.path = f"{parent.path if parent else '/'}{unit.pk}/"
+    unit.depth = parent.depth + 1 if parent else 0
+    unit.save(update_fields=["path", "depth"])
+    return unit
+
+
+def build_units() -> dict[str, list]:
+    """Every district's bureau, streets with their communities, towns and institutions."""
+    from org.models import UnitKind
+
+    units: dict[str, list] = {"townships": [], "streets": [], "communities": [], "institutions": []}
+    townships = units["townships"]
+    for d in range(DISTRICTS):
+        bureau = add_unit(f"第{d + 1}区民政局", UnitKind.BUREAU, None)
+        for s in range(STREETS):
+            street = add_unit(f"{d}区{s}街道", UnitKind.STREET, bureau)
+            townships.append(street)
+            units["streets"].append(street)
+            for c in range(COMMUNITIES):
+                units["communities"].append(
+                    add_unit(f"{street.name}{c}社区", UnitKind.COMMUNITY, street)
+                )
+        for t in range(TOWNS):
+            townships.append(add_unit(f"{d}区{t}镇", UnitKind.TOWN, bureau))
+        for i in range(INSTITUTIONS):
+            parent = townships[-1 - (i % TOWNS)]
+            units["institutions"].append(add_unit(f"{d}区{i}养老院", UnitKind.INSTITUTION, parent))
+    return units
+
+
+def build_persons(rng: random.Random, townships: list) -> list:
+    """PERSONS persons with distinct valid ID numbers, a share of them 特困."""
+    from relief import idnumber
+    from relief.models import Person
+
+    persons = []
+    used: set[str] = set()
+    for n in range(PERSONS):
+        township = rng.choice(townships)
+        while True:
+            born = date(1930, 1, 1) + timedelta(days=rng.randrange(30_000))
+            number = idnumber.make("371302", born, rng.randrange(1000))
+            if number not in used:
+                used.add(number)
+                break
+        tekun = rng.random() < TEKUN_SHARE
+        persons.append(
+            Person(
+                unit=township,
+                name=f"对象{n}",
+                id_number=number,
+                gender=idnumber.gender(number),
+                birth_date=idnumber.born_on(number),
+                assistance="tekun" if tekun else "urban_dibao",
+                support_mode=rng.choice(["concentrated", "dispersed"]) if tekun else "",
+                self_care=rng.choice(["full", "partial", "none"]) if tekun else "",
+                since=date(2015, 1, 1),
+            )
+        )
+    Person.objects.bulk_create(persons, batch_size=2000)
+    return persons
+
+
+def build_periods_and_visits(rng: random.Random, persons: list) -> tuple[list, list]:
+    """Each person's support periods (some moved to 集中 during the year) and a year of visits."""
+    from relief.models import Person, SupportPeriod, Visit
+
+    ids = dict(Person.objects.values_list("id_number", "pk"))
+    periods, visits = [], []
+    for p in persons:
+        p.pk = ids[p.id_number]
+        moved = p.support_mode == "concentrated" and rng.random() < 0.3
+        base = {"person_id": p.pk, "unit_id": p.unit_id, "assistance": p.assistance}
+        if moved:
+            day = date(YEAR, rng.randrange(1, 13), 15)
+            periods.append(
+                SupportPeriod(
+                    **base,
+                    starts_on=p.since,
+                    ends_on=day,
+                    support_mode="dispersed",
+                    self_care=p.self_care,
+                )
+            )
+            periods.append(
+                SupportPeriod(
+                    **base, starts_on=day, support_mode="concentrated", self_care=p.self_care
+                )
+            )
+        else:
+            periods.append(
+                SupportPeriod(
+                    **base,
+                    starts_on=p.since,
+                    support_mode=p.support_mode,
+                    self_care=p.self_care,
+                )
+            )
+        if p.support_mode == "dispersed":
+            for month in range(1, 13):
+                if rng.random() < 0.8:
+                    visits.append(
+                        Visit(
+                            person_id=p.pk,
+                            visited_on=date(YEAR, month, rng.randrange(1, 29)),
+                            visitor="x",
+                        )
+                    )
+    SupportPeriod.objects.bulk_create(periods, batch_size=5000)
+    Visit.objects.bulk_create(visits, batch_size=5000)
+    return periods, visits
+
+
+def build_eldercare(rng: random.Random, communities: list, institutions: list) -> list:
+    """Community facilities, the institutions' profiles, a year of 四赛 and 六晒; the posts."""
     from eldercare.models import (
         DAILY_ITEMS,
         WEEKLY_ITEMS,
@@ -70,167 +186,79 @@ def build() -> dict[str, list]:
         Inspection,
         Institution,
     )
-    from org.models import Unit, UnitKind
-    from relief import idnumber
-    from relief.models import Person, SupportPeriod, Visit
+
+    CommunityFacility.objects.bulk_create(
+        [
+            CommunityFacility(
+                community=c,
+                name="设施",
+                estate="小区",
+                households=rng.randrange(300, 2000),
+                estate_era=rng.choice(["old", "new"]),
+                area=Decimal(rng.randrange(50, 400)),
+                completed_on=date(YEAR, rng.randrange(1, 13), 1) if rng.random() < 0.8 else None,
+            )
+            for c in communities
+        ]
+    )
+    profiles = Institution.objects.bulk_create(
+        [Institution(unit=u, ownership="public", beds=100) for u in institutions]
+    )
+    Inspection.objects.bulk_create(
+        [
+            Inspection(
+                institution=i,
+                inspected_on=date(YEAR, m, 15),
+                inspector="x",
+                fine_management=Decimal(90),
+                nutrition=Decimal(85),
+                kitchen=Decimal(80),
+                environment=Decimal(95),
+            )
+            for i in profiles
+            for m in range(1, 13)
+        ],
+        batch_size=5000,
+    )
+    posts = []
+    posted = datetime(YEAR, 1, 1, 10, tzinfo=TZ)
+    for i in profiles:
+        day = date(YEAR, 1, 1)
+        while day.year == YEAR:
+            items = [*DAILY_ITEMS, *(WEEKLY_ITEMS if day.weekday() == 0 else ())]
+            for item in items:
+                if rng.random() < 0.9:
+                    posts.append(
+                        DisplayPost(
+                            institution=i,
+                            item=item,
+                            day=day,
+                            photo="x",
+                            thumbnail="x",
+                            posted_at=posted,
+                            on_time=rng.random() < 0.95,
+                        )
+                    )
+            day += timedelta(days=1)
+    DisplayPost.objects.bulk_create(posts, batch_size=5000)
+    return posts
+
+
+def build() -> dict[str, list]:
+    from django.db import transaction
 
     rng = random.Random(1)
-    townships: list[Unit] = []
-    streets: list[Unit] = []
-    communities: list[Unit] = []
-    institutions: list[Unit] = []
-
-    def add(name: str, kind: str, parent: Unit | None) -> Unit:
-        unit = Unit.objects.create(name=name, kind=kind, parent=parent)
-        unit.path = f"{parent.path if parent else '/'}{unit.pk}/"
-        unit.depth = parent.depth + 1 if parent else 0
-        unit.save(update_fields=["path", "depth"])
-        return unit
-
     with transaction.atomic():
-        for d in range(DISTRICTS):
-            bureau = add(f"第{d + 1}区民政局", UnitKind.BUREAU, None)
-            for s in range(STREETS):
-                street = add(f"{d}区{s}街道", UnitKind.STREET, bureau)
-                townships.append(street)
-                streets.append(street)
-                for c in range(COMMUNITIES):
-                    communities.append(add(f"{street.name}{c}社区", UnitKind.COMMUNITY, street))
-            for t in range(TOWNS):
-                townships.append(add(f"{d}区{t}镇", UnitKind.TOWN, bureau))
-            for i in range(INSTITUTIONS):
-                parent = townships[-1 - (i % TOWNS)]
-                institutions.append(add(f"{d}区{i}养老院", UnitKind.INSTITUTION, parent))
-        persons = []
-        used: set[str] = set()
-        for n in range(PERSONS):
-            township = rng.choice(townships)
-            while True:
-                born = date(1930, 1, 1) + timedelta(days=rng.randrange(30_000))
-                number = idnumber.make("371302", born, rng.randrange(1000))
-                if number not in used:
-                    used.add(number)
-                    break
-            tekun = rng.random() < TEKUN_SHARE
-            persons.append(
-                Person(
-                    unit=township,
-                    name=f"对象{n}",
-                    id_number=number,
-                    gender=idnumber.gender(number),
-                    birth_date=idnumber.born_on(number),
-                    assistance="tekun" if tekun else "urban_dibao",
-                    support_mode=rng.choice(["concentrated", "dispersed"]) if tekun else "",
-                    self_care=rng.choice(["full", "partial", "none"]) if tekun else "",
-                    since=date(2015, 1, 1),
-                )
-            )
-        Person.objects.bulk_create(persons, batch_size=2000)
-        ids = dict(Person.objects.values_list("id_number", "pk"))
-        periods, visits = [], []
-        for p in persons:
-            p.pk = ids[p.id_number]
-            moved = p.support_mode == "concentrated" and rng.random() < 0.3
-            base = {"person_id": p.pk, "unit_id": p.unit_id, "assistance": p.assistance}
-            if moved:
-                day = date(YEAR, rng.randrange(1, 13), 15)
-                periods.append(
-                    SupportPeriod(
-                        **base,
-                        starts_on=p.since,
-                        ends_on=day,
-                        support_mode="dispersed",
-                        self_care=p.self_care,
-                    )
-                )
-                periods.append(
-                    SupportPeriod(
-                        **base, starts_on=day, support_mode="concentrated", self_care=p.self_care
-                    )
-                )
-            else:
-                periods.append(
-                    SupportPeriod(
-                        **base,
-                        starts_on=p.since,
-                        support_mode=p.support_mode,
-                        self_care=p.self_care,
-                    )
-                )
-            if p.support_mode == "dispersed":
-                for month in range(1, 13):
-                    if rng.random() < 0.8:
-                        visits.append(
-                            Visit(
-                                person_id=p.pk,
-                                visited_on=date(YEAR, month, rng.randrange(1, 29)),
-                                visitor="x",
-                            )
-                        )
-        SupportPeriod.objects.bulk_create(periods, batch_size=5000)
-        Visit.objects.bulk_create(visits, batch_size=5000)
-        CommunityFacility.objects.bulk_create(
-            [
-                CommunityFacility(
-                    community=c,
-                    name="设施",
-                    estate="小区",
-                    households=rng.randrange(300, 2000),
-                    estate_era=rng.choice(["old", "new"]),
-                    area=Decimal(rng.randrange(50, 400)),
-                    completed_on=date(YEAR, rng.randrange(1, 13), 1)
-                    if rng.random() < 0.8
-                    else None,
-                )
-                for c in communities
-            ]
-        )
-        profiles = Institution.objects.bulk_create(
-            [Institution(unit=u, ownership="public", beds=100) for u in institutions]
-        )
-        Inspection.objects.bulk_create(
-            [
-                Inspection(
-                    institution=i,
-                    inspected_on=date(YEAR, m, 15),
-                    inspector="x",
-                    fine_management=Decimal(90),
-                    nutrition=Decimal(85),
-                    kitchen=Decimal(80),
-                    environment=Decimal(95),
-                )
-                for i in profiles
-                for m in range(1, 13)
-            ],
-            batch_size=5000,
-        )
-        posts = []
-        posted = datetime(YEAR, 1, 1, 10, tzinfo=TZ)
-        for i in profiles:
-            day = date(YEAR, 1, 1)
-            while day.year == YEAR:
-                items = [*DAILY_ITEMS, *(WEEKLY_ITEMS if day.weekday() == 0 else ())]
-                for item in items:
-                    if rng.random() < 0.9:
-                        posts.append(
-                            DisplayPost(
-                                institution=i,
-                                item=item,
-                                day=day,
-                                photo="x",
-                                thumbnail="x",
-                                posted_at=posted,
-                                on_time=rng.random() < 0.95,
-                            )
-                        )
-                day += timedelta(days=1)
-        DisplayPost.objects.bulk_create(posts, batch_size=5000)
+        units = build_units()
+        persons = build_persons(rng, units["townships"])
+        periods, visits = build_periods_and_visits(rng, persons)
+        posts = build_eldercare(rng, units["communities"], units["institutions"])
     print(
-        f"built: {len(townships)} townships, {len(communities)} communities, "
-        f"{len(institutions)} institutions, {len(persons)} persons, {len(periods)} periods, "
+        f"built: {len(units['townships'])} townships, {len(units['communities'])} communities, "
+        f"{len(units['institutions'])} institutions, {len(persons)} persons, {len(periods)} periods, "
         f"{len(visits)} visits, {len(posts)} 六晒 posts"
     )
-    return {"townships": townships, "streets": streets, "institutions": institutions}
+    return {k: units[k] for k in ("townships", "streets", "institutions")}
 
 
 def measure(units: dict[str, list]) -> None:

@@ -14,7 +14,6 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from org.models import Unit
@@ -26,9 +25,9 @@ NEW_ESTATE_AREA = Decimal(20)
 
 
 class Ownership(models.TextChoices):
-    PUBLIC = "public", _("公办")
-    PUBLIC_PRIVATE = "public_private", _("公建民营")
-    PRIVATE = "private", _("民办")
+    PUBLIC = "public", "公办"
+    PUBLIC_PRIVATE = "public_private", "公建民营"
+    PRIVATE = "private", "民办"
 
 
 class Institution(models.Model):
@@ -39,21 +38,21 @@ class Institution(models.Model):
         primary_key=True,
         on_delete=models.PROTECT,
         related_name="eldercare_profile",
-        verbose_name=_("单位"),
+        verbose_name="单位",
     )
-    ownership = models.CharField(_("性质"), max_length=20, choices=Ownership.choices)
-    operator = models.CharField(_("运营方"), max_length=100, blank=True)
-    address = models.CharField(_("地址"), max_length=200, blank=True)
-    beds = models.PositiveIntegerField(_("床位数"), default=0)
-    nursing_beds = models.PositiveIntegerField(_("护理型床位数"), default=0)
-    residents = models.PositiveIntegerField(_("在院老人数"), default=0)
+    ownership = models.CharField("性质", max_length=20, choices=Ownership.choices)
+    operator = models.CharField("运营方", max_length=100, blank=True)
+    address = models.CharField("地址", max_length=200, blank=True)
+    beds = models.PositiveIntegerField("床位数", default=0)
+    nursing_beds = models.PositiveIntegerField("护理型床位数", default=0)
+    residents = models.PositiveIntegerField("在院老人数", default=0)
     updated_at = models.DateTimeField(auto_now=True)
 
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name = _("养老机构")
-        verbose_name_plural = _("养老机构")
+        verbose_name = "养老机构"
+        verbose_name_plural = "养老机构"
         ordering = ["unit__path"]
 
     def __str__(self) -> str:
@@ -70,8 +69,8 @@ class Institution(models.Model):
 
 
 class EstateEra(models.TextChoices):
-    OLD = "old", _("2014年5月前建成使用")
-    NEW = "new", _("2014年5月后建成使用")
+    OLD = "old", "2014年5月前建成使用"
+    NEW = "new", "2014年5月后建成使用"
 
 
 class CommunityFacility(models.Model):
@@ -79,28 +78,28 @@ class CommunityFacility(models.Model):
 
     community = models.ForeignKey(
         Unit,
-        verbose_name=_("社区"),
+        verbose_name="社区",
         on_delete=models.PROTECT,
         related_name="eldercare_facilities",
     )
-    name = models.CharField(_("设施名称"), max_length=100)
-    estate = models.CharField(_("小区"), max_length=100)
-    households = models.PositiveIntegerField(_("小区户数"))
-    estate_era = models.CharField(_("小区建成使用"), max_length=10, choices=EstateEra.choices)
+    name = models.CharField("设施名称", max_length=100)
+    estate = models.CharField("小区", max_length=100)
+    households = models.PositiveIntegerField("小区户数")
+    estate_era = models.CharField("小区建成使用", max_length=10, choices=EstateEra.choices)
     area = models.DecimalField(
-        _("设施面积（平方米）"), max_digits=8, decimal_places=1, validators=[MinValueValidator(0)]
+        "设施面积（平方米）", max_digits=8, decimal_places=1, validators=[MinValueValidator(0)]
     )
-    completed_on = models.DateField(_("配建完成日期"), null=True, blank=True)
-    fire_safety_done = models.BooleanField(_("消防等设施改造已完成"), default=False)
-    fire_safety_done_on = models.DateField(_("消防改造完成日期"), null=True, blank=True)
-    note = models.TextField(_("备注"), blank=True)
+    completed_on = models.DateField("配建完成日期", null=True, blank=True)
+    fire_safety_done = models.BooleanField("消防等设施改造已完成", default=False)
+    fire_safety_done_on = models.DateField("消防改造完成日期", null=True, blank=True)
+    note = models.TextField("备注", blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name = _("社区养老服务设施")
-        verbose_name_plural = _("社区养老服务设施")
+        verbose_name = "社区养老服务设施"
+        verbose_name_plural = "社区养老服务设施"
         ordering = ["community__path", "name"]
 
     def __str__(self) -> str:
@@ -129,27 +128,27 @@ class ComprehensiveCentre(models.Model):
     """街道级综合养老服务中心: 全托、日托、上门服务、对下指导."""
 
     street = models.ForeignKey(
-        Unit, verbose_name=_("街道"), on_delete=models.PROTECT, related_name="eldercare_centres"
+        Unit, verbose_name="街道", on_delete=models.PROTECT, related_name="eldercare_centres"
     )
-    name = models.CharField(_("名称"), max_length=100)
-    address = models.CharField(_("地址"), max_length=200, blank=True)
+    name = models.CharField("名称", max_length=100)
+    address = models.CharField("地址", max_length=200, blank=True)
     area = models.DecimalField(
-        _("建筑面积（平方米）"), max_digits=8, decimal_places=1, null=True, blank=True
+        "建筑面积（平方米）", max_digits=8, decimal_places=1, null=True, blank=True
     )
-    beds = models.PositiveIntegerField(_("床位数"), default=0)
-    full_care = models.BooleanField(_("全托"), default=False)
-    day_care = models.BooleanField(_("日托"), default=False)
-    home_service = models.BooleanField(_("上门服务"), default=False)
-    guidance = models.BooleanField(_("对下指导"), default=False)
-    opened_on = models.DateField(_("投入运营日期"), null=True, blank=True)
-    note = models.TextField(_("备注"), blank=True)
+    beds = models.PositiveIntegerField("床位数", default=0)
+    full_care = models.BooleanField("全托", default=False)
+    day_care = models.BooleanField("日托", default=False)
+    home_service = models.BooleanField("上门服务", default=False)
+    guidance = models.BooleanField("对下指导", default=False)
+    opened_on = models.DateField("投入运营日期", null=True, blank=True)
+    note = models.TextField("备注", blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name = _("街道综合养老服务中心")
-        verbose_name_plural = _("街道综合养老服务中心")
+        verbose_name = "街道综合养老服务中心"
+        verbose_name_plural = "街道综合养老服务中心"
         ordering = ["street__path", "name"]
 
     def __str__(self) -> str:
@@ -175,25 +174,23 @@ class Inspection(models.Model):
     institution = models.ForeignKey(
         Institution, on_delete=models.PROTECT, related_name="inspections"
     )
-    inspected_on = models.DateField(_("检查日期"))
-    inspector = models.CharField(_("检查人"), max_length=50)
+    inspected_on = models.DateField("检查日期")
+    inspector = models.CharField("检查人", max_length=50)
     fine_management = models.DecimalField(
-        _("精细管理"), max_digits=4, decimal_places=1, validators=SCORE
+        "精细管理", max_digits=4, decimal_places=1, validators=SCORE
     )
-    nutrition = models.DecimalField(_("营养膳食"), max_digits=4, decimal_places=1, validators=SCORE)
-    kitchen = models.DecimalField(_("厨房卫生"), max_digits=4, decimal_places=1, validators=SCORE)
-    environment = models.DecimalField(
-        _("环境卫生"), max_digits=4, decimal_places=1, validators=SCORE
-    )
-    note = models.TextField(_("检查意见"), blank=True)
+    nutrition = models.DecimalField("营养膳食", max_digits=4, decimal_places=1, validators=SCORE)
+    kitchen = models.DecimalField("厨房卫生", max_digits=4, decimal_places=1, validators=SCORE)
+    environment = models.DecimalField("环境卫生", max_digits=4, decimal_places=1, validators=SCORE)
+    note = models.TextField("检查意见", blank=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        verbose_name = _("“四赛”检查")
-        verbose_name_plural = _("“四赛”检查")
+        verbose_name = "“四赛”检查"
+        verbose_name_plural = "“四赛”检查"
         ordering = ["-inspected_on", "-id"]
         indexes = [models.Index(fields=["institution", "inspected_on"])]
 
@@ -207,12 +204,12 @@ class Inspection(models.Model):
 
 
 class DisplayItem(models.TextChoices):
-    MEALS = "meals", _("膳食")
-    FOOD_SAMPLES = "food_samples", _("食品留样")
-    KITCHEN = "kitchen", _("厨房")
-    ACTIVITY = "activity", _("活动场所")
-    ROOMS = "rooms", _("老人居室")
-    SERVICE = "service", _("服务照片")
+    MEALS = "meals", "膳食"
+    FOOD_SAMPLES = "food_samples", "食品留样"
+    KITCHEN = "kitchen", "厨房"
+    ACTIVITY = "activity", "活动场所"
+    ROOMS = "rooms", "老人居室"
+    SERVICE = "service", "服务照片"
 
 
 # 每天晒膳食、晒食品留样，每周晒厨房、晒室内或室外活动场所、晒老人居室、晒服务老人照片。
@@ -230,20 +227,20 @@ class DisplayPost(models.Model):
     by the week's Monday). `on_time` is whether it was posted within that day or week."""
 
     institution = models.ForeignKey(Institution, on_delete=models.PROTECT, related_name="posts")
-    item = models.CharField(_("项目"), max_length=20, choices=DisplayItem.choices)
-    day = models.DateField(_("日期"))
+    item = models.CharField("项目", max_length=20, choices=DisplayItem.choices)
+    day = models.DateField("日期")
     photo = models.CharField(max_length=200)  # path under MEDIA_ROOT, served by a checking view
     thumbnail = models.CharField(max_length=200)
-    caption = models.CharField(_("说明"), max_length=200, blank=True)
-    posted_at = models.DateTimeField(_("上传时间"))
-    on_time = models.BooleanField(_("按时"), default=True)
+    caption = models.CharField("说明", max_length=200, blank=True)
+    posted_at = models.DateTimeField("上传时间")
+    on_time = models.BooleanField("按时", default=True)
     posted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
 
     class Meta:
-        verbose_name = _("“六晒”照片")
-        verbose_name_plural = _("“六晒”照片")
+        verbose_name = "“六晒”照片"
+        verbose_name_plural = "“六晒”照片"
         ordering = ["-day", "item"]
         constraints = [
             models.UniqueConstraint(

@@ -263,8 +263,9 @@ def backups_prune(*, directory: Path, keep_days: int, now: datetime | None = Non
         match = NAME.match(path.name)
         if not match:
             continue
-        taken = datetime.strptime(match.group(1), "%Y%m%d-%H%M%S")
-        if timezone.make_aware(taken, limit.tzinfo) < limit:
+        # The stamp is local time (_stamp); zoneinfo zones take it as it is, as make_aware does.
+        taken = datetime.strptime(match.group(1), "%Y%m%d-%H%M%S").replace(tzinfo=limit.tzinfo)
+        if taken < limit:
             path.unlink()
             removed.append(path)
     return removed

@@ -76,7 +76,7 @@ AREAS = [
     "371329",
 ]
 # Seed 000's townships first (the plan names 白沙埠镇 and 半程镇; eldercare's demo the 4 streets),
-# then two more towns: 15 townships, as the issue's district has.
+# then two more towns: 15 townships, as a real district has.
 TOWNSHIPS: list[tuple[str, str]] = [
     *((name, UnitKind.STREET) for name in org_demo.STREETS),
     *((name, UnitKind.TOWN) for name in org_demo.TOWNS),

@@ -13,8 +13,6 @@ from django.contrib.auth.forms import PasswordChangeForm as DjangoPasswordChange
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.utils.translation import gettext
-from django.utils.translation import gettext_lazy as _
 
 from . import services
 from .forms import TextRuleForm
@@ -26,13 +24,13 @@ class LoginForm(TextRuleForm, AuthenticationForm):
     # One message for an unknown name, a wrong password and a disabled account alike: the page
     # never tells which login names exist.
     error_messages = {
-        "invalid_login": _("登录名或密码不正确，请检查后重试（密码区分大小写）。"),
-        "inactive": _("登录名或密码不正确，请检查后重试（密码区分大小写）。"),
+        "invalid_login": "登录名或密码不正确，请检查后重试（密码区分大小写）。",
+        "inactive": "登录名或密码不正确，请检查后重试（密码区分大小写）。",
     }
 
     def __init__(self, *args, **kwargs):  # type: ignore[no-untyped-def]
         super().__init__(*args, **kwargs)
-        self.fields["username"].label = _("登录名")
+        self.fields["username"].label = "登录名"
         self.fields["username"].widget = forms.TextInput(
             attrs={"autofocus": True, "autocomplete": "username", "class": "form-control"}
         )
@@ -47,9 +45,7 @@ class LoginView(auth_views.LoginView):
 
 def lockout_message() -> str:
     minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
-    return gettext("登录失败次数过多，账号已锁定%(minutes)d分钟，请稍后再试或联系局办公室。") % {
-        "minutes": minutes
-    }
+    return f"登录失败次数过多，账号已锁定{minutes}分钟，请稍后再试或联系局办公室。"
 
 
 def lockout_response(
@@ -76,9 +72,9 @@ class PasswordChangeForm(TextRuleForm, DjangoPasswordChangeForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["old_password"].label = _("当前密码")
-        self.fields["new_password1"].label = _("新密码")
-        self.fields["new_password2"].label = _("再次输入新密码")
+        self.fields["old_password"].label = "当前密码"
+        self.fields["new_password1"].label = "新密码"
+        self.fields["new_password2"].label = "再次输入新密码"
         self.fields["new_password1"].help_text = ""
         self.fields["new_password2"].help_text = ""
         for field in self.fields.values():
@@ -88,7 +84,7 @@ class PasswordChangeForm(TextRuleForm, DjangoPasswordChangeForm):
         data = super().clean() or {}
         old, new = data.get("old_password"), data.get("new_password1")
         if old and new and old == new:
-            self.add_error("new_password1", _("新密码不能与当前密码相同，请换一个。"))
+            self.add_error("new_password1", "新密码不能与当前密码相同，请换一个。")
         return data
 
     def save(self, commit: bool = True) -> User:

@@ -205,12 +205,19 @@ def _unit(
 
 def seed_org() -> int:
     """Create what is missing of the demo bureau; return how many rows were created."""
-    created = 0
-    bureau, n = _unit(BUREAU[0], UnitKind.BUREAU, None, 0)
-    created += n
+    bureau, created = _unit(BUREAU[0], UnitKind.BUREAU, None, 0)
     if bureau.short_name != BUREAU[1]:
         services.unit_update(unit=bureau, short_name=BUREAU[1])
     units: dict[str, Unit] = {bureau.name: bureau}
+    created += _seed_units(bureau, units)
+    created += _seed_leaders(bureau)
+    created += _seed_accounts(bureau, units)
+    return created
+
+
+def _seed_units(bureau: Unit, units: dict[str, Unit]) -> int:
+    """Sections, townships, the development zone, communities and institutions, into `units`."""
+    created = 0
     order = 0
     for name in SECTIONS:
         order += 1
@@ -235,10 +242,21 @@ def seed_org() -> int:
         parent = units[township] if township else bureau
         units[name], n = _unit(name, UnitKind.INSTITUTION, parent, 100 + i, STAND_IN_NOTE)
         created += n
+    return created
+
+
+def _seed_leaders(bureau: Unit) -> int:
+    created = 0
     for i, name in enumerate(LEADERS, start=1):
         if not Leader.objects.filter(unit=bureau, name=name).exists():
             services.leader_save(name=name, unit=bureau, sort_order=i)
             created += 1
+    return created
+
+
+def _seed_accounts(bureau: Unit, units: dict[str, Unit]) -> int:
+    """An account per demo login not yet there, tied to its leader where it has one."""
+    created = 0
     for username, full_name, role, unit_name, leader_name in demo_logins():
         if User.objects.filter(username=username).exists():
             continue

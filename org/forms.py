@@ -6,7 +6,6 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth import password_validation
-from django.utils.translation import gettext_lazy as _
 
 from .access import MANAGE, units_visible_to, users_visible_to
 from .models import Leader, Role, Unit, UnitKind, User
@@ -64,7 +63,7 @@ class UnitMultipleChoiceField(forms.ModelMultipleChoiceField):
 
 
 class UnitForm(TextRuleForm, forms.ModelForm):
-    parent = UnitChoiceField(queryset=Unit.objects.none(), required=False, label=_("上级单位"))
+    parent = UnitChoiceField(queryset=Unit.objects.none(), required=False, label="上级单位")
 
     class Meta:
         model = Unit
@@ -98,36 +97,34 @@ class UnitForm(TextRuleForm, forms.ModelForm):
 
 class UserForm(TextRuleForm, forms.Form):
     username = forms.RegexField(
-        label=_("登录名"),
+        label="登录名",
         max_length=50,
         regex=r"^[A-Za-z0-9_.-]+$",
-        error_messages={"invalid": _("登录名只能由字母、数字和 _ . - 组成")},
+        error_messages={"invalid": "登录名只能由字母、数字和 _ . - 组成"},
     )
-    full_name = forms.CharField(label=_("姓名"), max_length=30)
-    role = forms.ChoiceField(label=_("角色"), choices=[("", "—— 请选择 ——"), *Role.choices])
+    full_name = forms.CharField(label="姓名", max_length=30)
+    role = forms.ChoiceField(label="角色", choices=[("", "—— 请选择 ——"), *Role.choices])
     scope = UnitMultipleChoiceField(
         queryset=Unit.objects.none(),
-        label=_("所属单位"),
-        help_text=_(
-            "局领导、局办公室选局；科室人员选科室；镇街人员选镇街；机构人员选机构。按住 Ctrl 可多选。"
-        ),
+        label="所属单位",
+        help_text="局领导、局办公室选局；科室人员选科室；镇街人员选镇街；机构人员选机构。按住 Ctrl 可多选。",
         widget=forms.SelectMultiple(attrs={"size": 10}),
     )
     phone = forms.RegexField(
-        label=_("手机号码"),
+        label="手机号码",
         regex=r"^1\d{10}$",
         required=False,
-        error_messages={"invalid": _("手机号码应为 11 位数字，以 1 开头")},
+        error_messages={"invalid": "手机号码应为 11 位数字，以 1 开头"},
     )
-    email = forms.EmailField(label=_("电子邮箱"), required=False)
-    is_active = forms.BooleanField(label=_("启用"), required=False, initial=True)
+    email = forms.EmailField(label="电子邮箱", required=False)
+    is_active = forms.BooleanField(label="启用", required=False, initial=True)
     password1 = forms.CharField(
-        label=_("初始密码"),
+        label="初始密码",
         widget=forms.PasswordInput,
         strip=False,
-        help_text=_("本人首次登录时须改成只有自己知道的新密码。"),
+        help_text="本人首次登录时须改成只有自己知道的新密码。",
     )
-    password2 = forms.CharField(label=_("再次输入密码"), widget=forms.PasswordInput, strip=False)
+    password2 = forms.CharField(label="再次输入密码", widget=forms.PasswordInput, strip=False)
 
     def __init__(self, *args: Any, user: User, editing: User | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -149,13 +146,13 @@ class UserForm(TextRuleForm, forms.Form):
         if self.editing is not None:
             return self.editing.username
         if User.objects.filter(username__iexact=username).exists():
-            raise forms.ValidationError(_("登录名“%(name)s”已被使用"), params={"name": username})
+            raise forms.ValidationError("登录名“%(name)s”已被使用", params={"name": username})
         return username
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         if self.editing is None and data.get("password1") != data.get("password2"):
-            self.add_error("password2", _("两次输入的密码不一致"))
+            self.add_error("password2", "两次输入的密码不一致")
         elif self.editing is None and data.get("password1"):
             probe = User(username=data.get("username", ""), full_name=data.get("full_name", ""))
             try:
@@ -166,8 +163,8 @@ class UserForm(TextRuleForm, forms.Form):
 
 
 class SetPasswordForm(TextRuleForm, forms.Form):
-    password1 = forms.CharField(label=_("新密码"), widget=forms.PasswordInput, strip=False)
-    password2 = forms.CharField(label=_("再次输入新密码"), widget=forms.PasswordInput, strip=False)
+    password1 = forms.CharField(label="新密码", widget=forms.PasswordInput, strip=False)
+    password2 = forms.CharField(label="再次输入新密码", widget=forms.PasswordInput, strip=False)
 
     def __init__(self, *args: Any, target: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -177,7 +174,7 @@ class SetPasswordForm(TextRuleForm, forms.Form):
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         if data.get("password1") != data.get("password2"):
-            self.add_error("password2", _("两次输入的密码不一致"))
+            self.add_error("password2", "两次输入的密码不一致")
         elif data.get("password1"):
             try:
                 password_validation.validate_password(data["password1"], self.target)
@@ -187,8 +184,8 @@ class SetPasswordForm(TextRuleForm, forms.Form):
 
 
 class LeaderForm(TextRuleForm, forms.ModelForm):
-    unit = UnitChoiceField(queryset=Unit.objects.none(), label=_("所在单位"))
-    user = forms.ModelChoiceField(queryset=User.objects.none(), required=False, label=_("登录账号"))
+    unit = UnitChoiceField(queryset=Unit.objects.none(), label="所在单位")
+    user = forms.ModelChoiceField(queryset=User.objects.none(), required=False, label="登录账号")
 
     class Meta:
         model = Leader

@@ -19,7 +19,6 @@ from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponseBase
 from django.shortcuts import redirect, resolve_url
-from django.utils.translation import gettext as _
 from django_htmx.http import HttpResponseClientRedirect
 
 from .models import UserSession
@@ -80,11 +79,10 @@ class SessionPolicyMiddleware:
             login_at = session[LOGIN_AT] = session[SEEN_AT] = now
         seen_at = session.get(SEEN_AT, login_at)
         if now - seen_at > settings.SESSION_IDLE_SECONDS:
-            message = _(IDLE_MESSAGE)
+            message = IDLE_MESSAGE
         elif now - login_at > settings.SESSION_ABSOLUTE_SECONDS:
-            message = _("登录已超过 %(hours)d 小时，已自动退出，请重新登录。") % {
-                "hours": settings.SESSION_ABSOLUTE_SECONDS // 3600
-            }
+            hours = settings.SESSION_ABSOLUTE_SECONDS // 3600
+            message = f"登录已超过 {hours} 小时，已自动退出，请重新登录。"
         else:
             # max(): a clock set back (or a test's time travel) never makes a session look idle.
             if now - seen_at >= TOUCH_EVERY:

@@ -5,21 +5,20 @@ from __future__ import annotations
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models import Q
-from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 from simple_history.models import HistoricalRecords
 
 
 class UnitKind(models.TextChoices):
-    BUREAU = "bureau", _("局")
-    SECTION = "section", _("科室")
-    STREET = "street", _("街道")
-    TOWN = "town", _("镇")
-    DEVZONE = "devzone", _("经开区")
-    COMMUNITY = "community", _("社区")
-    VILLAGE = "village", _("村")
-    INSTITUTION = "institution", _("养老机构")
-    PARTNER = "partner", _("配合单位")
+    BUREAU = "bureau", "局"
+    SECTION = "section", "科室"
+    STREET = "street", "街道"
+    TOWN = "town", "镇"
+    DEVZONE = "devzone", "经开区"
+    COMMUNITY = "community", "社区"
+    VILLAGE = "village", "村"
+    INSTITUTION = "institution", "养老机构"
+    PARTNER = "partner", "配合单位"
 
 
 # Kinds that the documents call 镇街道（经开区）: they implement the plan and report every month.
@@ -39,8 +38,8 @@ ALLOWED_PARENT_KINDS: dict[str, tuple[str, ...]] = {
 
 
 class RecordsDomain(models.TextChoices):
-    RELIEF = "relief", _("社会救助台账")
-    ELDERCARE = "eldercare", _("养老服务台账")
+    RELIEF = "relief", "社会救助台账"
+    ELDERCARE = "eldercare", "养老服务台账"
 
 
 class Unit(models.Model):
@@ -50,12 +49,12 @@ class Unit(models.Model):
     is one indexed prefix query instead of a walk.
     """
 
-    name = models.CharField(_("名称"), max_length=100)
-    short_name = models.CharField(_("简称"), max_length=30, blank=True)
-    kind = models.CharField(_("类别"), max_length=20, choices=UnitKind.choices)
+    name = models.CharField("名称", max_length=100)
+    short_name = models.CharField("简称", max_length=30, blank=True)
+    kind = models.CharField("类别", max_length=20, choices=UnitKind.choices)
     parent = models.ForeignKey(
         "self",
-        verbose_name=_("上级单位"),
+        verbose_name="上级单位",
         null=True,
         blank=True,
         on_delete=models.PROTECT,
@@ -63,28 +62,28 @@ class Unit(models.Model):
     )
     path = models.CharField(max_length=255, db_index=True, editable=False, default="")
     depth = models.PositiveSmallIntegerField(default=0, editable=False)
-    sort_order = models.PositiveIntegerField(_("排序"), default=0)
-    is_active = models.BooleanField(_("启用"), default=True)
-    contact_person = models.CharField(_("联系人"), max_length=30, blank=True)
-    contact_phone = models.CharField(_("联系电话"), max_length=30, blank=True)
-    note = models.TextField(_("备注"), blank=True)
+    sort_order = models.PositiveIntegerField("排序", default=0)
+    is_active = models.BooleanField("启用", default=True)
+    contact_person = models.CharField("联系人", max_length=30, blank=True)
+    contact_phone = models.CharField("联系电话", max_length=30, blank=True)
+    note = models.TextField("备注", blank=True)
     keeps_records = models.CharField(
-        _("分管台账"),
+        "分管台账",
         max_length=20,
         choices=RecordsDomain.choices,
         blank=True,
-        help_text=_("科室分管的业务台账：该科室人员可查看全局这类台账"),
+        help_text="科室分管的业务台账：该科室人员可查看全局这类台账",
     )
 
     history = HistoricalRecords(excluded_fields=["path", "depth"])
 
     class Meta:
-        verbose_name = _("单位")
-        verbose_name_plural = _("单位")
+        verbose_name = "单位"
+        verbose_name_plural = "单位"
         ordering = ["path"]
         permissions = [
-            ("report_for_unit", _("代表该单位填报")),
-            ("manage_unit", _("管理该单位及其用户")),
+            ("report_for_unit", "代表该单位填报"),
+            ("manage_unit", "管理该单位及其用户"),
         ]
         constraints = [
             models.UniqueConstraint(
@@ -122,32 +121,32 @@ class UnitGroupObjectPermission(GroupObjectPermissionBase):
 
 
 class Role(models.TextChoices):
-    LEADER = "leader", _("局领导")
-    OFFICE = "office", _("局办公室")
-    SECTION = "section", _("科室")
-    TOWNSHIP = "township", _("镇街")
-    INSTITUTION = "institution", _("养老机构")
+    LEADER = "leader", "局领导"
+    OFFICE = "office", "局办公室"
+    SECTION = "section", "科室"
+    TOWNSHIP = "township", "镇街"
+    INSTITUTION = "institution", "养老机构"
 
 
 class User(AbstractUser):
     """A person who logs in, with one role and the units they act for (their scope)."""
 
-    full_name = models.CharField(_("姓名"), max_length=30, blank=True)
-    role = models.CharField(_("角色"), max_length=20, choices=Role.choices, blank=True)
+    full_name = models.CharField("姓名", max_length=30, blank=True)
+    role = models.CharField("角色", max_length=20, choices=Role.choices, blank=True)
     scope = models.ManyToManyField(
-        Unit, verbose_name=_("所属单位"), blank=True, related_name="members"
+        Unit, verbose_name="所属单位", blank=True, related_name="members"
     )
-    phone = models.CharField(_("手机号码"), max_length=20, blank=True)
+    phone = models.CharField("手机号码", max_length=20, blank=True)
     # 等保 password rules: the age is counted from here (None: never recorded, so a change is due);
     # a password set by the office (a new account, a reset) must be changed by its owner.
-    password_changed_at = models.DateTimeField(_("密码修改时间"), null=True, blank=True)
-    must_change_password = models.BooleanField(_("须修改密码"), default=False)
+    password_changed_at = models.DateTimeField("密码修改时间", null=True, blank=True)
+    must_change_password = models.BooleanField("须修改密码", default=False)
     # Re-enabling an account restarts its idle clock, or the nightly job would disable it again.
-    reactivated_at = models.DateTimeField(_("重新启用时间"), null=True, blank=True)
+    reactivated_at = models.DateTimeField("重新启用时间", null=True, blank=True)
 
     class Meta:
-        verbose_name = _("用户")
-        verbose_name_plural = _("用户")
+        verbose_name = "用户"
+        verbose_name_plural = "用户"
         ordering = ["username"]
 
     def __str__(self) -> str:
@@ -161,27 +160,27 @@ class User(AbstractUser):
 class Leader(models.Model):
     """领导: a bureau leader named in plans as 牵头领导; may have a login."""
 
-    name = models.CharField(_("姓名"), max_length=30)
-    title = models.CharField(_("职务"), max_length=50, blank=True)
+    name = models.CharField("姓名", max_length=30)
+    title = models.CharField("职务", max_length=50, blank=True)
     unit = models.ForeignKey(
-        Unit, verbose_name=_("所在单位"), on_delete=models.PROTECT, related_name="leaders"
+        Unit, verbose_name="所在单位", on_delete=models.PROTECT, related_name="leaders"
     )
     user = models.OneToOneField(
         User,
-        verbose_name=_("登录账号"),
+        verbose_name="登录账号",
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="leader",
     )
-    sort_order = models.PositiveIntegerField(_("排序"), default=0)
-    is_active = models.BooleanField(_("在任"), default=True)
+    sort_order = models.PositiveIntegerField("排序", default=0)
+    is_active = models.BooleanField("在任", default=True)
 
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name = _("领导")
-        verbose_name_plural = _("领导")
+        verbose_name = "领导"
+        verbose_name_plural = "领导"
         ordering = ["unit_id", "sort_order", "id"]
         constraints = [
             models.UniqueConstraint(fields=["unit", "name"], name="org_leader_unique_name_in_unit")
@@ -195,15 +194,15 @@ class Notice(models.Model):
     """通知: a message to one user inside the product (a plan changed, a report was returned)."""
 
     recipient = models.ForeignKey(User, on_delete=models.CASCADE, related_name="notices")
-    title = models.CharField(_("标题"), max_length=200)
-    body = models.TextField(_("内容"), blank=True)
-    link = models.CharField(_("链接"), max_length=300, blank=True)
-    created_at = models.DateTimeField(_("时间"), auto_now_add=True)
-    read_at = models.DateTimeField(_("已读时间"), null=True, blank=True)
+    title = models.CharField("标题", max_length=200)
+    body = models.TextField("内容", blank=True)
+    link = models.CharField("链接", max_length=300, blank=True)
+    created_at = models.DateTimeField("时间", auto_now_add=True)
+    read_at = models.DateTimeField("已读时间", null=True, blank=True)
 
     class Meta:
-        verbose_name = _("通知")
-        verbose_name_plural = _("通知")
+        verbose_name = "通知"
+        verbose_name_plural = "通知"
         ordering = ["-created_at", "-id"]
         indexes = [models.Index(fields=["recipient", "read_at"])]
 
@@ -215,12 +214,12 @@ class UserSession(models.Model):
     """登录会话: which session belongs to whom, so a disabled account's sessions can be ended."""
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="login_sessions")
-    session_key = models.CharField(_("会话"), max_length=40, unique=True)
-    created = models.DateTimeField(_("登录时间"), auto_now_add=True)
+    session_key = models.CharField("会话", max_length=40, unique=True)
+    created = models.DateTimeField("登录时间", auto_now_add=True)
 
     class Meta:
-        verbose_name = _("登录会话")
-        verbose_name_plural = _("登录会话")
+        verbose_name = "登录会话"
+        verbose_name_plural = "登录会话"
         indexes = [models.Index(fields=["created"])]
 
     def __str__(self) -> str:

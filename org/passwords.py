@@ -16,7 +16,6 @@ from django.contrib.auth import password_validation as django_validation
 from django.contrib.auth.hashers import Argon2PasswordHasher
 from django.core.exceptions import ValidationError
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 LOWER = frozenset(string.ascii_lowercase)
 UPPER = frozenset(string.ascii_uppercase)
@@ -45,50 +44,46 @@ class CharacterClassesValidator:
             )
 
     def get_error_message(self) -> str:
-        return _(
-            "密码至少要包含小写字母、大写字母、数字、符号中的 %(min_classes)d 种，"
+        return (
+            f"密码至少要包含小写字母、大写字母、数字、符号中的 {self.min_classes} 种，"
             "请加入其他种类的字符（例如 - 或大写字母）。"
-        ) % {"min_classes": self.min_classes}
+        )
 
     def get_help_text(self) -> str:
-        return _("至少包含小写字母、大写字母、数字、符号中的 %(min_classes)d 种。") % {
-            "min_classes": self.min_classes
-        }
+        return f"至少包含小写字母、大写字母、数字、符号中的 {self.min_classes} 种。"
 
 
 class MinimumLengthValidator(django_validation.MinimumLengthValidator):
     def get_error_message(self) -> str:
-        return _("密码太短：至少要 %(min_length)d 个字符，请加长后再试。") % {
-            "min_length": self.min_length
-        }
+        return f"密码太短：至少要 {self.min_length} 个字符，请加长后再试。"
 
     def get_help_text(self) -> str:
-        return _("至少 %(min_length)d 个字符。") % {"min_length": self.min_length}
+        return f"至少 {self.min_length} 个字符。"
 
 
 class UserAttributeSimilarityValidator(django_validation.UserAttributeSimilarityValidator):
     def get_error_message(self) -> str:
         # Django fills in the field's name (登录名, 姓名 ...).
-        return _("密码与%(verbose_name)s太相似，请换一个与账号信息无关的密码。")
+        return "密码与%(verbose_name)s太相似，请换一个与账号信息无关的密码。"
 
     def get_help_text(self) -> str:
-        return _("不能与登录名、姓名、手机号码等账号信息相似。")
+        return "不能与登录名、姓名、手机号码等账号信息相似。"
 
 
 class CommonPasswordValidator(django_validation.CommonPasswordValidator):
     def get_error_message(self) -> str:
-        return _("这是常见的弱密码，很容易被猜中，请换一个。")
+        return "这是常见的弱密码，很容易被猜中，请换一个。"
 
     def get_help_text(self) -> str:
-        return _("不能是常见的弱密码。")
+        return "不能是常见的弱密码。"
 
 
 class NumericPasswordValidator(django_validation.NumericPasswordValidator):
     def get_error_message(self) -> str:
-        return _("密码不能全是数字，请加入字母和符号。")
+        return "密码不能全是数字，请加入字母和符号。"
 
     def get_help_text(self) -> str:
-        return _("不能全是数字。")
+        return "不能全是数字。"
 
 
 def password_change_reason(user: Any) -> str | None:
@@ -99,17 +94,13 @@ def password_change_reason(user: Any) -> str | None:
     back) counts as fresh.
     """
     if getattr(user, "must_change_password", False):
-        return _(
-            "您的密码是局办公室设置的（新账号或重设的密码），请先改成只有您自己知道的新密码，再继续使用。"
-        )
+        return "您的密码是局办公室设置的（新账号或重设的密码），请先改成只有您自己知道的新密码，再继续使用。"
     changed_at = getattr(user, "password_changed_at", None)
     if changed_at is None:
-        return _("系统里没有您修改密码的记录，请先修改密码，再继续使用。")
+        return "系统里没有您修改密码的记录，请先修改密码，再继续使用。"
     days = settings.PASSWORD_MAX_AGE_DAYS
     if days > 0 and timezone.now() - changed_at > timedelta(days=days):
-        return _(
-            "您的密码已使用超过 %(days)d 天，按等级保护要求需要更换，请先修改密码，再继续使用。"
-        ) % {"days": days}
+        return f"您的密码已使用超过 {days} 天，按等级保护要求需要更换，请先修改密码，再继续使用。"
     return None
 
 

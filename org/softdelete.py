@@ -13,7 +13,6 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 
 REASON_MIN_LENGTH = 2
 
@@ -29,7 +28,7 @@ class AliveManager(models.Manager.from_queryset(SoftDeleteQuerySet)):  # type: i
 
 
 class SoftDeleteModel(models.Model):
-    deleted_at = models.DateTimeField(_("删除时间"), null=True, blank=True, editable=False)
+    deleted_at = models.DateTimeField("删除时间", null=True, blank=True, editable=False)
     deleted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -38,7 +37,7 @@ class SoftDeleteModel(models.Model):
         related_name="+",
         editable=False,
     )
-    delete_reason = models.CharField(_("删除原因"), max_length=200, blank=True, editable=False)
+    delete_reason = models.CharField("删除原因", max_length=200, blank=True, editable=False)
 
     objects = AliveManager()
     all_objects = models.Manager.from_queryset(SoftDeleteQuerySet)()

@@ -244,7 +244,12 @@ def _prolog_has_dtd(head: bytes, complete: bool) -> bool:
 
 
 def _check_office_zip(data: bytes, name: str, kind: Kind) -> None:
-    """Refuse, by its bytes, what is not a plain Office zip of `kind` that is safe to parse."""
+    """Refuse, by its bytes, what is not a plain Office zip of `kind` that is safe to parse.
+
+    1. What it is by its first bytes and name (an old binary file, a macro file, a web page).
+    2. The zip's directory: the number of parts, no macro part, the parts `kind` needs, sizes.
+    3. Each part's bytes: no macro content type, no DTD, every stream and checksum sound.
+    """
     if data.startswith(OLE_HEADER):
         raise UploadRefused(kind.old)
     if name.lower().endswith(kind.macro_exts):
@@ -256,6 +261,11 @@ def _check_office_zip(data: bytes, name: str, kind: Kind) -> None:
         members = archive.infolist()
     except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError, EOFError):
         raise UploadRefused(f"{kind.not_it}：{kind.save_as}") from None
+    _check_zip_directory(members, kind)
+    _check_zip_parts(archive, members, kind)
+
+
+def _check_zip_directory(members: list[zipfile.ZipInfo], kind: Kind) -> None:
     if len(members) > MAX_ENTRIES:
         raise UploadRefused(kind.abnormal)
     names = {member.filename.lower() for member in members}
@@ -270,6 +280,9 @@ def _check_office_zip(data: bytes, name: str, kind: Kind) -> None:
         for m in members
     ):
         raise UploadRefused(kind.abnormal)
+
+
+def _check_zip_parts(archive: zipfile.ZipFile, members: list[zipfile.ZipInfo], kind: Kind) -> None:
     try:
         content_types = archive.read(
             next(m for m in members if m.filename.lower() == "[content_types].xml")

@@ -250,10 +250,27 @@ def seed_records(when: DemoCalendar) -> int:
         return _seed(bureau, when.start, when.today)
 
 
+Plan = tuple[Person, list[tuple[date, dict[str, object]]], float]
+
+
 def _seed(bureau: Unit, start: date, today: date) -> int:
     """1. Draw the year's people and their changes. 2. Keep what happened up to `today`. 3. Save."""
     rng = random.Random(SEED)
     people = _People(rng)
+    households, plans = _draw(rng, people, bureau, start)
+    # What has not happened by the day the demo is seeded stays out of the records.
+    arrived = [i for i, (p, _c, _r) in enumerate(plans) if p.since <= today]
+    plans = [(p, [c for c in changes if c[0] <= today], r) for p, changes, r in plans]
+    plans = [plans[i] for i in arrived]
+    kept_households = {id(p.household) for p, _c, _r in plans if p.household is not None}
+    households = [h for h in households if id(h) in kept_households]
+    return _save(rng, people, bureau, households, plans, start, today)
+
+
+def _draw(
+    rng: random.Random, people: _People, bureau: Unit, start: date
+) -> tuple[list[Household], list[Plan]]:
+    """Every township's households and 特困人员, with what changes for each during the year."""
     townships = list(
         Unit.objects.filter(parent=bureau, kind__in=TOWNSHIP_KINDS).order_by("sort_order", "pk")
     )
@@ -265,8 +282,7 @@ def _seed(bureau: Unit, start: date, today: date) -> int:
     order = list(range(len(townships)))
     rng.shuffle(order)
     households: list[Household] = []
-    persons: list[Person] = []
-    plans: list[tuple[Person, list[tuple[date, dict[str, object]]], float]] = []
+    plans: list[Plan] = []
     for index, township in enumerate(townships):
         level = order[index] % len(CARE_LEVELS)
         care_start, care_end = CARE_LEVELS[level]
@@ -295,7 +311,6 @@ def _seed(bureau: Unit, start: date, today: date) -> int:
             size = rng.choice([1, 1, 2, 2, 2, 3, 3, 4])
             since = _day(rng, _years_before(start, 8), start - timedelta(days=1))
             for member in household_members(people, rng, household, head_id, size, since):
-                persons.append(member)
                 plans.append((member, [], 0))
         # 特困人员: mostly elderly and alone.
         count = 60 + rng.randrange(0, 30)
@@ -303,7 +318,6 @@ def _seed(bureau: Unit, start: date, today: date) -> int:
         for n in range(count):
             joins = n >= count - 4
             person = new_tekun(people, rng, township, communities, joins=joins, start=start)
-            persons.append(person)
             plans.append((person, [], visit_rate))
             if person.self_care in NEEDS_CARE and not joins:
                 needs_care.append(len(plans) - 1)
@@ -322,13 +336,20 @@ def _seed(bureau: Unit, start: date, today: date) -> int:
             ends_share=0.05,
             start=start,
         )
-    # What has not happened by the day the demo is seeded stays out of the records.
-    arrived = [i for i, (p, _c, _r) in enumerate(plans) if p.since <= today]
-    plans = [(p, [c for c in changes if c[0] <= today], r) for p, changes, r in plans]
-    plans = [plans[i] for i in arrived]
+    return households, plans
+
+
+def _save(
+    rng: random.Random,
+    people: _People,
+    bureau: Unit,
+    households: list[Household],
+    plans: list[Plan],
+    start: date,
+    today: date,
+) -> int:
+    """Write the kept households and persons with their histories; return the rows created."""
     persons = [p for p, _c, _r in plans]
-    kept_households = {id(p.household) for p in persons if p.household is not None}
-    households = [h for h in households if id(h) in kept_households]
     before = start - timedelta(days=1)
     history_day = _at(before.year, before.month, before.day)
     bulk_create_with_history(households, Household, batch_size=1000, default_date=history_day)

@@ -14,7 +14,6 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from org.models import Unit
@@ -23,21 +22,21 @@ from . import idnumber
 
 
 class Assistance(models.TextChoices):
-    URBAN_DIBAO = "urban_dibao", _("城市低保")
-    RURAL_DIBAO = "rural_dibao", _("农村低保")
-    EDGE = "edge", _("低保边缘")
-    TEKUN = "tekun", _("特困人员")
+    URBAN_DIBAO = "urban_dibao", "城市低保"
+    RURAL_DIBAO = "rural_dibao", "农村低保"
+    EDGE = "edge", "低保边缘"
+    TEKUN = "tekun", "特困人员"
 
 
 class SupportMode(models.TextChoices):
-    CONCENTRATED = "concentrated", _("集中供养")
-    DISPERSED = "dispersed", _("分散供养")
+    CONCENTRATED = "concentrated", "集中供养"
+    DISPERSED = "dispersed", "分散供养"
 
 
 class SelfCare(models.TextChoices):
-    FULL = "full", _("生活能自理")
-    PARTIAL = "partial", _("部分不能自理")
-    NONE = "none", _("完全不能自理")
+    FULL = "full", "生活能自理"
+    PARTIAL = "partial", "部分不能自理"
+    NONE = "none", "完全不能自理"
 
 
 # 完全及部分不能自理: the people contest 一 of seed 000 wants in institutions.
@@ -45,13 +44,13 @@ NEEDS_CARE = (SelfCare.PARTIAL, SelfCare.NONE)
 
 
 class PersonStatus(models.TextChoices):
-    ACTIVE = "active", _("在保")
-    ENDED = "ended", _("已退出")
+    ACTIVE = "active", "在保"
+    ENDED = "ended", "已退出"
 
 
 class Gender(models.TextChoices):
-    MALE = "M", _("男")
-    FEMALE = "F", _("女")
+    MALE = "M", "男"
+    FEMALE = "F", "女"
 
 
 def validate_id_number(value: str) -> None:
@@ -64,28 +63,28 @@ class Household(models.Model):
     """户: a household on the rosters (低保 is granted per household)."""
 
     unit = models.ForeignKey(
-        Unit, verbose_name=_("镇街"), on_delete=models.PROTECT, related_name="relief_households"
+        Unit, verbose_name="镇街", on_delete=models.PROTECT, related_name="relief_households"
     )
     community = models.ForeignKey(
         Unit,
-        verbose_name=_("社区（村）"),
+        verbose_name="社区（村）",
         null=True,
         blank=True,
         on_delete=models.PROTECT,
         related_name="relief_community_households",
     )
-    number = models.CharField(_("户编号"), max_length=30)
-    head_name = models.CharField(_("户主姓名"), max_length=30)
-    address = models.CharField(_("家庭住址"), max_length=200, blank=True)
-    phone = models.CharField(_("联系电话"), max_length=30, blank=True)
-    assistance = models.CharField(_("保障类别"), max_length=20, choices=Assistance.choices)
+    number = models.CharField("户编号", max_length=30)
+    head_name = models.CharField("户主姓名", max_length=30)
+    address = models.CharField("家庭住址", max_length=200, blank=True)
+    phone = models.CharField("联系电话", max_length=30, blank=True)
+    assistance = models.CharField("保障类别", max_length=20, choices=Assistance.choices)
     created_at = models.DateTimeField(auto_now_add=True)
 
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name = _("救助家庭")
-        verbose_name_plural = _("救助家庭")
+        verbose_name = "救助家庭"
+        verbose_name_plural = "救助家庭"
         ordering = ["unit_id", "number"]
         constraints = [
             models.UniqueConstraint(fields=["unit", "number"], name="relief_household_number")
@@ -100,61 +99,61 @@ class Person(models.Model):
 
     household = models.ForeignKey(
         Household,
-        verbose_name=_("家庭"),
+        verbose_name="家庭",
         null=True,
         blank=True,
         on_delete=models.PROTECT,
         related_name="members",
     )
     unit = models.ForeignKey(
-        Unit, verbose_name=_("镇街"), on_delete=models.PROTECT, related_name="relief_persons"
+        Unit, verbose_name="镇街", on_delete=models.PROTECT, related_name="relief_persons"
     )
     community = models.ForeignKey(
         Unit,
-        verbose_name=_("社区（村）"),
+        verbose_name="社区（村）",
         null=True,
         blank=True,
         on_delete=models.PROTECT,
         related_name="relief_community_persons",
     )
-    name = models.CharField(_("姓名"), max_length=30)
+    name = models.CharField("姓名", max_length=30)
     id_number = models.CharField(
-        _("身份证号"), max_length=18, unique=True, validators=[validate_id_number]
+        "身份证号", max_length=18, unique=True, validators=[validate_id_number]
     )
-    gender = models.CharField(_("性别"), max_length=1, choices=Gender.choices)
-    birth_date = models.DateField(_("出生日期"))
-    relation = models.CharField(_("与户主关系"), max_length=20, blank=True)
-    phone = models.CharField(_("联系电话"), max_length=30, blank=True)
-    assistance = models.CharField(_("保障类别"), max_length=20, choices=Assistance.choices)
+    gender = models.CharField("性别", max_length=1, choices=Gender.choices)
+    birth_date = models.DateField("出生日期")
+    relation = models.CharField("与户主关系", max_length=20, blank=True)
+    phone = models.CharField("联系电话", max_length=30, blank=True)
+    assistance = models.CharField("保障类别", max_length=20, choices=Assistance.choices)
     status = models.CharField(
-        _("状态"), max_length=10, choices=PersonStatus.choices, default=PersonStatus.ACTIVE
+        "状态", max_length=10, choices=PersonStatus.choices, default=PersonStatus.ACTIVE
     )
     support_mode = models.CharField(
-        _("供养方式"), max_length=20, choices=SupportMode.choices, blank=True
+        "供养方式", max_length=20, choices=SupportMode.choices, blank=True
     )
-    self_care = models.CharField(_("自理能力"), max_length=10, choices=SelfCare.choices, blank=True)
+    self_care = models.CharField("自理能力", max_length=10, choices=SelfCare.choices, blank=True)
     institution = models.ForeignKey(
         Unit,
-        verbose_name=_("供养机构"),
+        verbose_name="供养机构",
         null=True,
         blank=True,
         on_delete=models.PROTECT,
         related_name="relief_residents",
     )
-    since = models.DateField(_("纳入日期"))
-    ended_on = models.DateField(_("退出日期"), null=True, blank=True)
+    since = models.DateField("纳入日期")
+    ended_on = models.DateField("退出日期", null=True, blank=True)
     monthly_amount = models.DecimalField(
-        _("月保障金额（元）"), max_digits=8, decimal_places=2, null=True, blank=True
+        "月保障金额（元）", max_digits=8, decimal_places=2, null=True, blank=True
     )
-    note = models.TextField(_("备注"), blank=True)
+    note = models.TextField("备注", blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name = _("救助对象")
-        verbose_name_plural = _("救助对象")
+        verbose_name = "救助对象"
+        verbose_name_plural = "救助对象"
         ordering = ["unit_id", "community_id", "name", "id"]
         indexes = [
             models.Index(fields=["unit", "assistance", "status"]),
@@ -214,13 +213,13 @@ class SupportPeriod(models.Model):
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="periods")
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="relief_periods")
-    starts_on = models.DateField(_("起始日期"))
-    ends_on = models.DateField(_("截止日期"), null=True, blank=True)  # exclusive; None: open
-    assistance = models.CharField(_("保障类别"), max_length=20, choices=Assistance.choices)
+    starts_on = models.DateField("起始日期")
+    ends_on = models.DateField("截止日期", null=True, blank=True)  # exclusive; None: open
+    assistance = models.CharField("保障类别", max_length=20, choices=Assistance.choices)
     support_mode = models.CharField(
-        _("供养方式"), max_length=20, choices=SupportMode.choices, blank=True
+        "供养方式", max_length=20, choices=SupportMode.choices, blank=True
     )
-    self_care = models.CharField(_("自理能力"), max_length=10, choices=SelfCare.choices, blank=True)
+    self_care = models.CharField("自理能力", max_length=10, choices=SelfCare.choices, blank=True)
     institution = models.ForeignKey(
         Unit, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -230,8 +229,8 @@ class SupportPeriod(models.Model):
     recorded_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        verbose_name = _("保障状态段")
-        verbose_name_plural = _("保障状态段")
+        verbose_name = "保障状态段"
+        verbose_name_plural = "保障状态段"
         ordering = ["person_id", "starts_on", "id"]
         indexes = [
             models.Index(fields=["assistance", "starts_on", "ends_on"]),
@@ -249,29 +248,29 @@ class SupportPeriod(models.Model):
 
 
 class VisitKind(models.TextChoices):
-    HOME = "home", _("上门探访")
-    PHONE = "phone", _("电话问候")
-    FESTIVAL = "festival", _("节日慰问")
+    HOME = "home", "上门探访"
+    PHONE = "phone", "电话问候"
+    FESTIVAL = "festival", "节日慰问"
 
 
 class Visit(models.Model):
     """探访: a visit to a person supported at home (分散供养)."""
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="visits")
-    visited_on = models.DateField(_("探访日期"))
+    visited_on = models.DateField("探访日期")
     kind = models.CharField(
-        _("方式"), max_length=10, choices=VisitKind.choices, default=VisitKind.HOME
+        "方式", max_length=10, choices=VisitKind.choices, default=VisitKind.HOME
     )
-    visitor = models.CharField(_("探访人"), max_length=50)
-    findings = models.TextField(_("探访情况"), blank=True)
+    visitor = models.CharField("探访人", max_length=50)
+    findings = models.TextField("探访情况", blank=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        verbose_name = _("探访记录")
-        verbose_name_plural = _("探访记录")
+        verbose_name = "探访记录"
+        verbose_name_plural = "探访记录"
         ordering = ["-visited_on", "-id"]
         indexes = [models.Index(fields=["person", "visited_on"])]
 
@@ -283,17 +282,17 @@ class TemporaryAid(models.Model):
     """临时救助: a one-off payment to a person."""
 
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="aids")
-    paid_on = models.DateField(_("救助日期"))
-    amount = models.DecimalField(_("金额（元）"), max_digits=10, decimal_places=2)
-    reason = models.CharField(_("救助事由"), max_length=200)
+    paid_on = models.DateField("救助日期")
+    amount = models.DecimalField("金额（元）", max_digits=10, decimal_places=2)
+    reason = models.CharField("救助事由", max_length=200)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        verbose_name = _("临时救助")
-        verbose_name_plural = _("临时救助")
+        verbose_name = "临时救助"
+        verbose_name_plural = "临时救助"
         ordering = ["-paid_on", "-id"]
         constraints = [
             models.CheckConstraint(condition=Q(amount__gt=0), name="relief_aid_amount_positive")
@@ -307,24 +306,24 @@ class Caregiver(models.Model):
     """照料护理人: who looks after a person at home, under a signed agreement (护理协议)."""
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="caregivers")
-    name = models.CharField(_("姓名"), max_length=30)
-    relation = models.CharField(_("与对象关系"), max_length=20, blank=True)
-    phone = models.CharField(_("联系电话"), max_length=30, blank=True)
-    agreement_number = models.CharField(_("协议编号"), max_length=50, blank=True)
-    agreement_start = models.DateField(_("协议起始"))
-    agreement_end = models.DateField(_("协议截止"), null=True, blank=True)
+    name = models.CharField("姓名", max_length=30)
+    relation = models.CharField("与对象关系", max_length=20, blank=True)
+    phone = models.CharField("联系电话", max_length=30, blank=True)
+    agreement_number = models.CharField("协议编号", max_length=50, blank=True)
+    agreement_start = models.DateField("协议起始")
+    agreement_end = models.DateField("协议截止", null=True, blank=True)
     monthly_fee = models.DecimalField(
-        _("护理费（元/月）"), max_digits=8, decimal_places=2, null=True, blank=True
+        "护理费（元/月）", max_digits=8, decimal_places=2, null=True, blank=True
     )
-    replaced_on = models.DateField(_("更换日期"), null=True, blank=True)
-    replaced_reason = models.CharField(_("更换原因"), max_length=200, blank=True)
+    replaced_on = models.DateField("更换日期", null=True, blank=True)
+    replaced_reason = models.CharField("更换原因", max_length=200, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name = _("照料护理人")
-        verbose_name_plural = _("照料护理人")
+        verbose_name = "照料护理人"
+        verbose_name_plural = "照料护理人"
         ordering = ["person_id", "-agreement_start", "-id"]
 
     def __str__(self) -> str:
@@ -342,13 +341,13 @@ class IdNumberView(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="id_number_views"
     )
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="id_number_views")
-    viewed_at = models.DateTimeField(_("查看时间"), auto_now_add=True)
-    ip = models.GenericIPAddressField(_("IP 地址"), null=True, blank=True)
-    reason = models.CharField(_("查看事由"), max_length=200, default="")
+    viewed_at = models.DateTimeField("查看时间", auto_now_add=True)
+    ip = models.GenericIPAddressField("IP 地址", null=True, blank=True)
+    reason = models.CharField("查看事由", max_length=200, default="")
 
     class Meta:
-        verbose_name = _("身份证号查看记录")
-        verbose_name_plural = _("身份证号查看记录")
+        verbose_name = "身份证号查看记录"
+        verbose_name_plural = "身份证号查看记录"
         ordering = ["-viewed_at", "-id"]
 
     def __str__(self) -> str:
@@ -356,14 +355,14 @@ class IdNumberView(models.Model):
 
 
 class IdClaimStatus(models.TextChoices):
-    PENDING = "pending", _("待核实")
-    ACCEPTED = "accepted", _("已同意")
-    REJECTED = "rejected", _("不予登记")
+    PENDING = "pending", "待核实"
+    ACCEPTED = "accepted", "已同意"
+    REJECTED = "rejected", "不予登记"
 
 
 class IdClaimSource(models.TextChoices):
-    FORM = "form", _("页面登记")
-    IMPORT = "import", _("台账导入")
+    FORM = "form", "页面登记"
+    IMPORT = "import", "台账导入"
 
 
 class IdClaim(models.Model):
@@ -376,48 +375,48 @@ class IdClaim(models.Model):
     """
 
     unit = models.ForeignKey(
-        Unit, verbose_name=_("申请镇街"), on_delete=models.PROTECT, related_name="relief_id_claims"
+        Unit, verbose_name="申请镇街", on_delete=models.PROTECT, related_name="relief_id_claims"
     )
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        verbose_name=_("提交人"),
+        verbose_name="提交人",
         on_delete=models.PROTECT,
         related_name="relief_id_claims",
     )
-    created_at = models.DateTimeField(_("提交时间"), auto_now_add=True)
+    created_at = models.DateTimeField("提交时间", auto_now_add=True)
     source = models.CharField(
-        _("来源"), max_length=10, choices=IdClaimSource.choices, default=IdClaimSource.FORM
+        "来源", max_length=10, choices=IdClaimSource.choices, default=IdClaimSource.FORM
     )
-    line = models.PositiveIntegerField(_("台账行号"), null=True, blank=True)
-    name = models.CharField(_("姓名"), max_length=30)
-    id_number = models.CharField(_("身份证号"), max_length=18, validators=[validate_id_number])
-    data = models.JSONField(_("登记内容"), default=dict)
+    line = models.PositiveIntegerField("台账行号", null=True, blank=True)
+    name = models.CharField("姓名", max_length=30)
+    id_number = models.CharField("身份证号", max_length=18, validators=[validate_id_number])
+    data = models.JSONField("登记内容", default=dict)
     person = models.ForeignKey(
         Person,
-        verbose_name=_("已登记对象"),
+        verbose_name="已登记对象",
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="id_claims",
     )
     status = models.CharField(
-        _("状态"), max_length=10, choices=IdClaimStatus.choices, default=IdClaimStatus.PENDING
+        "状态", max_length=10, choices=IdClaimStatus.choices, default=IdClaimStatus.PENDING
     )
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        verbose_name=_("核实人"),
+        verbose_name="核实人",
         null=True,
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
     )
-    decided_at = models.DateTimeField(_("核实时间"), null=True, blank=True)
-    effective = models.DateField(_("转入日期"), null=True, blank=True)
-    decision_note = models.TextField(_("核实意见"), blank=True)
+    decided_at = models.DateTimeField("核实时间", null=True, blank=True)
+    effective = models.DateField("转入日期", null=True, blank=True)
+    decision_note = models.TextField("核实意见", blank=True)
 
     class Meta:
-        verbose_name = _("身份证号核实")
-        verbose_name_plural = _("身份证号核实")
+        verbose_name = "身份证号核实"
+        verbose_name_plural = "身份证号核实"
         ordering = ["created_at", "id"]
         indexes = [
             models.Index(fields=["status", "unit"]),

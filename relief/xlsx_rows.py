@@ -152,13 +152,15 @@ def _typed(kind: str | None, text: str, style: str | None, book: _Book) -> Any:
     return text  # "str" (a formula's text), "e" (an error code)
 
 
-_COLUMNS: dict[str, int] = {}
-
-
-def _column(letters: str) -> int:
+class _Columns(dict[str, int]):
     """The column number of letters (A → 1), remembered: a sheet uses few."""
-    index = _COLUMNS[letters] = column_index_from_string(letters)
-    return index
+
+    def __missing__(self, letters: str) -> int:
+        index = self[letters] = column_index_from_string(letters)
+        return index
+
+
+_COLUMNS = _Columns()
 
 
 def _claimed_rows(archive: zipfile.ZipFile, path: str) -> int | None:
@@ -220,49 +222,10 @@ def _rows(
 ) -> Iterator[tuple[Any, ...]]:
     number = 0  # the last row given
     blanks = 0
-    columns, strings = _COLUMNS, book.strings
     for _event, row in etree.iterparse(stream, tag=ROW, **_parser_options()):
         place = row.get("r")
         at = int(float(place)) if place else number + 1
-        values: list[Any] = []
-        column = 0
-        for cell in row.iterchildren(CELL):
-            reference = cell.get("r")
-            if reference:
-                letters = reference.rstrip(DIGITS)
-                column = columns.get(letters) or _column(letters)
-            else:
-                column += 1
-            if column > max_cols:
-                break
-            kind = cell.get("t")
-            value = None
-            # The children by hand: lxml's find() and findtext() go through its path engine,
-            # which doubles the time of a large sheet.
-            if kind == "inlineStr":  # usually <c t="inlineStr"><is><t>…</t></is></c>
-                for node in cell:
-                    if node.tag == INLINE:
-                        first = node[0] if len(node) == 1 else None
-                        value = (
-                            first.text or ""
-                            if first is not None and first.tag == TEXT
-                            else _text(node)
-                        )
-                        break
-            else:
-                for node in cell:
-                    if node.tag == VALUE:
-                        text = node.text
-                        if text and kind == "s":  # Excel's files: nearly every text is shared
-                            value = strings[int(text)]
-                        elif text:
-                            value = _typed(kind, text, cell.get("s"), book)
-                        break
-            if value is None:
-                continue
-            if column > len(values):
-                values.extend([None] * (column - len(values)))
-            values[column - 1] = value
+        found = _row_values(row, book, max_cols)
         row.clear()
         while row.getprevious() is not None:
             del row.getparent()[0]
@@ -272,7 +235,6 @@ def _rows(
                 return
             yield ()
         number = at
-        found = tuple(values)
         if _blank(found):
             blanks += 1
             if blanks >= blank_run:
@@ -283,3 +245,47 @@ def _rows(
             raise UploadRefused(message)
         blanks = 0
         yield found
+
+
+def _row_values(row: Any, book: _Book, max_cols: int) -> tuple[Any, ...]:
+    """One <row>'s values by column, as wide as its last filled cell (at most `max_cols`)."""
+    values: list[Any] = []
+    column = 0
+    columns, strings = _COLUMNS, book.strings
+    for cell in row.iterchildren(CELL):
+        reference = cell.get("r")
+        if reference:
+            column = columns[reference.rstrip(DIGITS)]
+        else:
+            column += 1
+        if column > max_cols:
+            break
+        kind = cell.get("t")
+        value = None
+        # The children by hand: lxml's find() and findtext() go through its path engine,
+        # which doubles the time of a large sheet.
+        if kind == "inlineStr":  # usually <c t="inlineStr"><is><t>…</t></is></c>
+            value = _inline_value(cell)
+        else:
+            for node in cell:
+                if node.tag == VALUE:
+                    text = node.text
+                    if text and kind == "s":  # Excel's files: nearly every text is shared
+                        value = strings[int(text)]
+                    elif text:
+                        value = _typed(kind, text, cell.get("s"), book)
+                    break
+        if value is None:
+            continue
+        if column > len(values):
+            values.extend([None] * (column - len(values)))
+        values[column - 1] = value
+    return tuple(values)
+
+
+def _inline_value(cell: Any) -> str | None:
+    for node in cell:
+        if node.tag == INLINE:
+            first = node[0] if len(node) == 1 else None
+            return first.text or "" if first is not None and first.tag == TEXT else _text(node)
+    return None

@@ -291,7 +291,7 @@ def traversal_jpg() -> Hostile:
     return Hostile("../../x.jpg", buffer.getvalue(), "image")
 
 
-# The files the issue names, by the label bench/ prints; each must be refused but the last.
+# The hostile uploads, by the label bench/ prints; each must be refused but the last.
 HOSTILE: dict[str, Callable[[], Hostile]] = {
     "zip_bomb_xlsx": zip_bomb_xlsx,
     "billion_laughs_xlsx": billion_laughs_xlsx,

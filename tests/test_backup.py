@@ -341,7 +341,7 @@ def test_it_writes_backups_for_the_owner_alone_whatever_the_umask(
     media: Path, tree: Any, tmp_path: Path
 ):
     """`manage.py backup` run from a shell with umask 022 wrote -rw-r--r-- archives holding
-    ID numbers (issue 18, finding 5)."""
+    ID numbers."""
     factories.person(tree.township_a, name="王权限")
     (media / "evidence").mkdir(parents=True)
     (media / "evidence" / "photo.jpg").write_bytes(b"\xff\xd8 a photo")

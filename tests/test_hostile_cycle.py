@@ -1,4 +1,4 @@
-"""Generated text through every text field of the month, then the whole cycle (issue 18).
+"""Generated text through every text field of the month, then the whole cycle.
 
 Each example types one generated text (any Unicode category: controls, lone surrogates,
 non-characters, emoji, very long runs) into the report's three texts, an evidence file's name,

@@ -1,4 +1,4 @@
-"""Every log handler masks, Django's own included, under every settings module (issue 18, 3).
+"""Every log handler masks, Django's own included, under every settings module.
 
 runserver's request lines (`django.server`) printed `GET /relief/?q=<full ID number>`; under
 DEBUG `django.request` errors were printed twice, once unmasked; `mail_admins` had no filter.

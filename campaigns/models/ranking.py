@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
-from django.utils.translation import gettext_lazy as _
 
 from org.models import Unit
 from org.softdelete import SoftDeleteModel
@@ -14,9 +13,9 @@ from .reporting import Period
 
 
 class Light(models.TextChoices):
-    GREEN = "green", _("绿灯")
-    YELLOW = "yellow", _("黄灯")
-    RED = "red", _("红灯")
+    GREEN = "green", "绿灯"
+    YELLOW = "yellow", "黄灯"
+    RED = "red", "红灯"
 
 
 class Standing(models.Model):
@@ -29,21 +28,21 @@ class Standing(models.Model):
     period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="standings")
     task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="standings")
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="standings")
-    reported = models.BooleanField(_("已报送"))
-    completion = models.DecimalField(_("完成率（%）"), max_digits=7, decimal_places=2)
-    expected = models.DecimalField(_("时间进度（%）"), max_digits=7, decimal_places=2)
-    score = models.DecimalField(_("得分"), max_digits=7, decimal_places=2)
-    rank = models.PositiveSmallIntegerField(_("名次"), null=True, blank=True)
-    rank_change = models.SmallIntegerField(_("名次变化"), null=True, blank=True)
+    reported = models.BooleanField("已报送")
+    completion = models.DecimalField("完成率（%）", max_digits=7, decimal_places=2)
+    expected = models.DecimalField("时间进度（%）", max_digits=7, decimal_places=2)
+    score = models.DecimalField("得分", max_digits=7, decimal_places=2)
+    rank = models.PositiveSmallIntegerField("名次", null=True, blank=True)
+    rank_change = models.SmallIntegerField("名次变化", null=True, blank=True)
     score_change = models.DecimalField(
-        _("得分变化"), max_digits=7, decimal_places=2, null=True, blank=True
+        "得分变化", max_digits=7, decimal_places=2, null=True, blank=True
     )
-    light = models.CharField(_("灯"), max_length=6, choices=Light.choices)
+    light = models.CharField("灯", max_length=6, choices=Light.choices)
     details = models.JSONField(default=list)
 
     class Meta:
-        verbose_name = _("排名")
-        verbose_name_plural = _("排名")
+        verbose_name = "排名"
+        verbose_name_plural = "排名"
         ordering = ["period_id", "task__order", "rank", "unit__path"]
         constraints = [
             models.UniqueConstraint(
@@ -56,9 +55,9 @@ class Standing(models.Model):
 
 
 class BulletinKind(models.TextChoices):
-    MONTHLY = "monthly", _("调度通报")
-    QUARTERLY = "quarterly", _("季度小结")
-    CORRECTION = "correction", _("更正")
+    MONTHLY = "monthly", "调度通报"
+    QUARTERLY = "quarterly", "季度小结"
+    CORRECTION = "correction", "更正"
 
 
 class Bulletin(models.Model):
@@ -68,16 +67,16 @@ class Bulletin(models.Model):
     period = models.ForeignKey(
         Period, null=True, blank=True, on_delete=models.CASCADE, related_name="bulletins"
     )
-    kind = models.CharField(_("类别"), max_length=12, choices=BulletinKind.choices)
-    number = models.PositiveSmallIntegerField(_("期号"))
-    revision = models.PositiveSmallIntegerField(_("第几次发布"), default=1)
+    kind = models.CharField("类别", max_length=12, choices=BulletinKind.choices)
+    number = models.PositiveSmallIntegerField("期号")
+    revision = models.PositiveSmallIntegerField("第几次发布", default=1)
     corrects = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="corrections"
     )
-    title = models.CharField(_("标题"), max_length=200)
-    issued_on = models.DateField(_("成文日期"))
-    content = models.JSONField(_("内容"))
-    text = models.TextField(_("正文"), blank=True)
+    title = models.CharField("标题", max_length=200)
+    issued_on = models.DateField("成文日期")
+    content = models.JSONField("内容")
+    text = models.TextField("正文", blank=True)
     fingerprint = models.CharField(max_length=64)
     published_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -86,8 +85,8 @@ class Bulletin(models.Model):
     )
 
     class Meta:
-        verbose_name = _("通报")
-        verbose_name_plural = _("通报")
+        verbose_name = "通报"
+        verbose_name_plural = "通报"
         ordering = ["-issued_on", "-id"]
         constraints = [
             models.UniqueConstraint(
@@ -114,8 +113,8 @@ class Assessment(models.Model):
     computed_at = models.DateTimeField(auto_now=True)
 
     class Meta:
-        verbose_name = _("年终考核")
-        verbose_name_plural = _("年终考核")
+        verbose_name = "年终考核"
+        verbose_name_plural = "年终考核"
         ordering = ["campaign_id", "year", "rank"]
         constraints = [
             models.UniqueConstraint(
@@ -133,16 +132,16 @@ class AdjustmentItem(SoftDeleteModel):
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="adjustments")
     year = models.PositiveSmallIntegerField()
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
-    points = models.DecimalField(_("分值"), max_digits=5, decimal_places=2)
-    reason = models.CharField(_("理由"), max_length=300)
+    points = models.DecimalField("分值", max_digits=5, decimal_places=2)
+    reason = models.CharField("理由", max_length=300)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta(SoftDeleteModel.Meta):
-        verbose_name = _("加扣分项")
-        verbose_name_plural = _("加扣分项")
+        verbose_name = "加扣分项"
+        verbose_name_plural = "加扣分项"
         ordering = ["created_at", "id"]
 
     def __str__(self) -> str:
@@ -154,7 +153,7 @@ class DisplayLink(models.Model):
 
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="display_links")
     token = models.CharField(max_length=64, unique=True)
-    label = models.CharField(_("用途"), max_length=100)
+    label = models.CharField("用途", max_length=100)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -163,8 +162,8 @@ class DisplayLink(models.Model):
     last_seen_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        verbose_name = _("大屏链接")
-        verbose_name_plural = _("大屏链接")
+        verbose_name = "大屏链接"
+        verbose_name_plural = "大屏链接"
         ordering = ["-created_at"]
 
     def __str__(self) -> str:

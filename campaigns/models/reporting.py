@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
-from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from org.models import Unit
@@ -20,29 +19,29 @@ from .plan import Campaign, Indicator, Task
 
 
 class PeriodStatus(models.TextChoices):
-    OPEN = "open", _("填报中")
-    CLOSED = "closed", _("已截止")
-    DISPATCHED = "dispatched", _("已调度")
+    OPEN = "open", "填报中"
+    CLOSED = "closed", "已截止"
+    DISPATCHED = "dispatched", "已调度"
 
 
 class Period(models.Model):
     """调度期: one reporting period of a campaign (a month by default)."""
 
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="periods")
-    starts = models.DateField(_("开始"))
-    ends = models.DateField(_("结束"))
-    label = models.CharField(_("名称"), max_length=40)
-    due = models.DateField(_("报送截止日"))
-    dispatch_on = models.DateField(_("调度日"))
+    starts = models.DateField("开始")
+    ends = models.DateField("结束")
+    label = models.CharField("名称", max_length=40)
+    due = models.DateField("报送截止日")
+    dispatch_on = models.DateField("调度日")
     status = models.CharField(
-        _("状态"), max_length=12, choices=PeriodStatus.choices, default=PeriodStatus.OPEN
+        "状态", max_length=12, choices=PeriodStatus.choices, default=PeriodStatus.OPEN
     )
     opened_at = models.DateTimeField(auto_now_add=True)
     closed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        verbose_name = _("调度期")
-        verbose_name_plural = _("调度期")
+        verbose_name = "调度期"
+        verbose_name_plural = "调度期"
         ordering = ["campaign_id", "starts"]
         constraints = [
             models.UniqueConstraint(fields=["campaign", "starts"], name="campaigns_period_unique")
@@ -57,10 +56,10 @@ class Period(models.Model):
 
 
 class ReportStatus(models.TextChoices):
-    DRAFT = "draft", _("草稿")
-    SUBMITTED = "submitted", _("已提交")
-    ACCEPTED = "accepted", _("已通过")
-    RETURNED = "returned", _("已退回")
+    DRAFT = "draft", "草稿"
+    SUBMITTED = "submitted", "已提交"
+    ACCEPTED = "accepted", "已通过"
+    RETURNED = "returned", "已退回"
 
 
 # What counts as reported, for the ranking, the bulletin and every page: submitted or accepted.
@@ -75,18 +74,18 @@ class Report(models.Model):
     task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="reports")
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="reports")
     status = models.CharField(
-        _("状态"), max_length=12, choices=ReportStatus.choices, default=ReportStatus.DRAFT
+        "状态", max_length=12, choices=ReportStatus.choices, default=ReportStatus.DRAFT
     )
-    version = models.PositiveIntegerField(_("版本"), default=1)
-    progress = models.TextField(_("工作进展"), blank=True)
-    problems = models.TextField(_("存在问题"), blank=True)
-    plans = models.TextField(_("下步打算"), blank=True)
-    submitted_at = models.DateTimeField(_("提交时间"), null=True, blank=True)
-    late = models.BooleanField(_("逾期"), default=False)
-    return_reason = models.TextField(_("退回原因"), blank=True)
-    return_field = models.CharField(_("退回涉及"), max_length=40, blank=True)
+    version = models.PositiveIntegerField("版本", default=1)
+    progress = models.TextField("工作进展", blank=True)
+    problems = models.TextField("存在问题", blank=True)
+    plans = models.TextField("下步打算", blank=True)
+    submitted_at = models.DateTimeField("提交时间", null=True, blank=True)
+    late = models.BooleanField("逾期", default=False)
+    return_reason = models.TextField("退回原因", blank=True)
+    return_field = models.CharField("退回涉及", max_length=40, blank=True)
     unlocked_until = models.DateField(
-        _("重新开放至"), null=True, blank=True, help_text=_("局办公室重新开放后可修改到这一天")
+        "重新开放至", null=True, blank=True, help_text="局办公室重新开放后可修改到这一天"
     )
     updated_at = models.DateTimeField(auto_now=True)
     updated_by = models.ForeignKey(
@@ -96,8 +95,8 @@ class Report(models.Model):
     history = HistoricalRecords(excluded_fields=["updated_at"])
 
     class Meta:
-        verbose_name = _("月报")
-        verbose_name_plural = _("月报")
+        verbose_name = "月报"
+        verbose_name_plural = "月报"
         ordering = ["period_id", "task__order", "unit__path"]
         constraints = [
             models.UniqueConstraint(
@@ -115,23 +114,21 @@ class Entry(models.Model):
 
     report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="entries")
     indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="entries")
-    value = models.DecimalField(_("数值"), max_digits=14, decimal_places=2, null=True, blank=True)
-    numerator = models.DecimalField(
-        _("分子"), max_digits=14, decimal_places=2, null=True, blank=True
-    )
+    value = models.DecimalField("数值", max_digits=14, decimal_places=2, null=True, blank=True)
+    numerator = models.DecimalField("分子", max_digits=14, decimal_places=2, null=True, blank=True)
     denominator = models.DecimalField(
-        _("分母"), max_digits=14, decimal_places=2, null=True, blank=True
+        "分母", max_digits=14, decimal_places=2, null=True, blank=True
     )
-    stage = models.PositiveSmallIntegerField(_("达到节点"), null=True, blank=True)
-    computed = models.BooleanField(_("台账计算"), default=False)
+    stage = models.PositiveSmallIntegerField("达到节点", null=True, blank=True)
+    computed = models.BooleanField("台账计算", default=False)
     computed_at = models.DateTimeField(null=True, blank=True)
-    note = models.CharField(_("说明"), max_length=300, blank=True)
+    note = models.CharField("说明", max_length=300, blank=True)
 
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name = _("填报值")
-        verbose_name_plural = _("填报值")
+        verbose_name = "填报值"
+        verbose_name_plural = "填报值"
         ordering = ["indicator__order", "indicator_id"]
         constraints = [
             models.UniqueConstraint(fields=["report", "indicator"], name="campaigns_entry_unique")
@@ -157,18 +154,18 @@ class Evidence(SoftDeleteModel):
     )
     file = models.FileField(upload_to=evidence_path)
     thumbnail = models.FileField(upload_to=evidence_path, blank=True)
-    original_name = models.CharField(_("文件名"), max_length=200)
+    original_name = models.CharField("文件名", max_length=200)
     content_type = models.CharField(max_length=50)
     size = models.PositiveIntegerField()
-    caption = models.CharField(_("说明"), max_length=200, blank=True)
+    caption = models.CharField("说明", max_length=200, blank=True)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     uploaded_at = models.DateTimeField(auto_now_add=True)
 
     class Meta(SoftDeleteModel.Meta):
-        verbose_name = _("佐证材料")
-        verbose_name_plural = _("佐证材料")
+        verbose_name = "佐证材料"
+        verbose_name_plural = "佐证材料"
         ordering = ["uploaded_at", "id"]
 
     def __str__(self) -> str:
@@ -193,8 +190,8 @@ class Transition(models.Model):
     action = models.CharField(max_length=20)
 
     class Meta:
-        verbose_name = _("状态变更")
-        verbose_name_plural = _("状态变更")
+        verbose_name = "状态变更"
+        verbose_name_plural = "状态变更"
         ordering = ["at", "id"]
 
     def __str__(self) -> str:
@@ -212,8 +209,8 @@ class Reminder(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        verbose_name = _("催报记录")
-        verbose_name_plural = _("催报记录")
+        verbose_name = "催报记录"
+        verbose_name_plural = "催报记录"
         constraints = [
             models.UniqueConstraint(
                 fields=["period", "unit", "day"], name="campaigns_reminder_once"

@@ -1,4 +1,4 @@
-"""The issue's audit scenario: log in, import, accept, return, export, view an ID number, try a
+"""The audit trail of a working session: log in, import, accept, return, export, view an ID number, try a
 foreign URL, log out; exactly these rows, in this order, and no ID number in any of them."""
 
 from __future__ import annotations

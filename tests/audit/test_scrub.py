@@ -1,5 +1,5 @@
-"""An ID number typed into a reason is masked in the audit trail however it was typed
-(issue 18, finding 4): spaced, dashed, in full-width digits, 18 or 15 characters."""
+"""An ID number typed into a reason is masked in the audit trail however it was typed:
+spaced, dashed, in full-width digits, 18 or 15 characters."""
 
 from __future__ import annotations
 

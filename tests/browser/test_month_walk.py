@@ -1,4 +1,4 @@
-"""The month on the demo, walked in the browser as the users do it (issue 15).
+"""The month on the demo, walked in the browser as the users do it.
 
 From an empty database through seed_demo on the browser tests' day (conftest.DEMO_DAY, 7 December
 2026, December open; the demo fixture keeps the clock there, ticking, and the live server runs in
@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -31,7 +32,7 @@ TOWNSHIP = "兰山街道"
 ONLINE_TASK = "城乡社区治理擂台赛"  # one rate: the figures typed online
 ONLINE_INDICATOR = "城市社区居务监督委员会建成率"
 SECTION = "jiceng"  # 基层政权建设和社区治理科 carries 城乡社区治理擂台赛
-MAX_SCREENS = 3  # issue 15: fill and submit a report in at most 3 screens beyond typing
+MAX_SCREENS = 3  # fill and submit a report in at most 3 screens beyond typing
 
 
 class ScreenCounter:
@@ -120,6 +121,19 @@ def fill_template(path: Path, stages: dict[str, list[str]]) -> int:
     return filled
 
 
+@dataclass
+class Walk:
+    """What the steps of the month share: the open period, 兰山街道's reports and the screenshots."""
+
+    log_in_as: Callable[[str], Page]
+    out: Path
+    tmp_path: Path
+    period: Any
+    lanshan: Any
+    mine: Any  # 兰山街道's reports of the open month
+    online: Any  # the one it fills in the browser
+
+
 def test_it_walks_the_month_from_report_to_the_leaders_first_screen(
     demo,
     log_in_as: Callable[[str], Page],
@@ -128,19 +142,7 @@ def test_it_walks_the_month_from_report_to_the_leaders_first_screen(
 ):
     from django.utils import timezone
 
-    from campaigns.models import (
-        Bulletin,
-        Entry,
-        Indicator,
-        Light,
-        Period,
-        PeriodStatus,
-        Report,
-        ReportStatus,
-        Standing,
-        TaskKind,
-        Transition,
-    )
+    from campaigns.models import Period, PeriodStatus, Report, ReportStatus
     from org.models import User
 
     assert timezone.localdate() == DEMO_DAY.date()
@@ -151,9 +153,22 @@ def test_it_walks_the_month_from_report_to_the_leaders_first_screen(
     mine = Report.objects.filter(period=period, unit__name=TOWNSHIP)
     assert set(mine.values_list("status", flat=True)) == {ReportStatus.DRAFT}
     online = mine.get(task__title=ONLINE_TASK)
+    walk = Walk(log_in_as, out, tmp_path, period, lanshan, mine, online)
 
-    # 1. 兰山街道 fills and submits one report in the browser, counting the screens.
-    township = log_in_as("lanshan")
+    township, entry = township_submits_online(walk)
+    township_uploads_the_template(walk, township)
+    reason = section_returns_one_and_accepts_another(walk, entry)
+    township_resubmits(walk, township, reason)
+    standings = office_dispatches(walk)
+    leaders_first_screen(walk, standings)
+
+
+def township_submits_online(walk: Walk) -> tuple[Page, Any]:
+    """1. 兰山街道 fills and submits one report in the browser, counting the screens."""
+    from campaigns.models import ReportStatus
+
+    out, online = walk.out, walk.online
+    township = walk.log_in_as("lanshan")
     screens = ScreenCounter(township)
     screens.start()
     assert_fits(township)
@@ -178,18 +193,23 @@ def test_it_walks_the_month_from_report_to_the_leaders_first_screen(
     assert not online.late
     entry = online.entries.get()
     assert (entry.numerator, entry.denominator) == (10, 16)
-    assert online.transitions.get().by == lanshan
+    assert online.transitions.get().by == walk.lanshan
+    return township, entry
 
-    # 2. The same township fills the Excel template for the rest of its month and uploads it.
+
+def township_uploads_the_template(walk: Walk, township: Page) -> None:
+    """2. The same township fills the Excel template for the rest of its month and uploads it."""
+    from campaigns.models import Entry, Indicator, ReportStatus, Transition
+
     township.get_by_role("link", name="月报", exact=True).click()
     township.get_by_role("button", name=f"Excel：{TOWNSHIP}").click()
     menu = township.locator(".dropdown-menu.show")
     with township.expect_download() as download:
         menu.get_by_role("link", name=f"下载{TOWNSHIP}的 Excel 模板").click()
     assert download.value.suggested_filename == f"{MONTH}月报-{TOWNSHIP}.xlsx"
-    template = tmp_path / "template.xlsx"
+    template = walk.tmp_path / "template.xlsx"
     download.value.save_as(template)
-    rest = mine.exclude(pk=online.pk)
+    rest = walk.mine.exclude(pk=walk.online.pk)
     stages = {
         i.name: list(i.stages)
         for i in Indicator.objects.filter(task__reports__in=rest, kind="milestone")
@@ -201,7 +221,7 @@ def test_it_walks_the_month_from_report_to_the_leaders_first_screen(
     expect(
         township.get_by_text(f"已从 Excel 导入{TOWNSHIP}{MONTH}的 3 份月报，已提交，等待科室审核")
     ).to_be_visible()
-    township.screenshot(path=out / "2-township-excel-uploaded.png", full_page=True)
+    township.screenshot(path=walk.out / "2-township-excel-uploaded.png", full_page=True)
     assert set(rest.values_list("status", flat=True)) == {ReportStatus.SUBMITTED}
     assert set(
         Transition.objects.filter(report__in=rest).values_list("to_status", "by__username")
@@ -211,14 +231,20 @@ def test_it_walks_the_month_from_report_to_the_leaders_first_screen(
     assert not typed.filter(numerator__isnull=True, stage__isnull=True).exists()
     assert "" not in rest.values_list("progress", flat=True)
 
-    # 3. The section of 城乡社区治理擂台赛 returns 兰山街道's report on its figure, accepts another.
-    section = log_in_as(SECTION)
+
+def section_returns_one_and_accepts_another(walk: Walk, entry: Any) -> str:
+    """3. The section of 城乡社区治理擂台赛 returns 兰山街道's report on its figure, accepts another."""
+    from campaigns.models import Report, ReportStatus
+    from org.models import User
+
+    out, online = walk.out, walk.online
+    section = walk.log_in_as(SECTION)
     section.get_by_role("link", name="月报", exact=True).click()
     expect(section.get_by_role("heading", name="待审核的月报")).to_be_visible()
     others = [
         r
         for r in Report.objects.filter(
-            period=period, task=online.task, status=ReportStatus.SUBMITTED, late=False
+            period=walk.period, task=online.task, status=ReportStatus.SUBMITTED, late=False
         )
         if r.unit_id != online.unit_id
     ]
@@ -248,8 +274,14 @@ def test_it_walks_the_month_from_report_to_the_leaders_first_screen(
     assert online.transitions.last().by == jiceng
     assert other.status == ReportStatus.ACCEPTED
     assert other.transitions.last().by == jiceng
+    return reason
 
-    # 4. 兰山街道 sees the reason on the figure and resubmits.
+
+def township_resubmits(walk: Walk, township: Page, reason: str) -> None:
+    """4. 兰山街道 sees the reason on the figure and resubmits."""
+    from campaigns.models import ReportStatus
+
+    online = walk.online
     township.get_by_role("link", name="首页", exact=True).click()
     township.get_by_role("link", name=f"{ONLINE_TASK}（{MONTH}）").click()
     expect(township.get_by_text(f"科室退回了这份月报（涉及：{ONLINE_INDICATOR}）")).to_be_visible()
@@ -258,7 +290,7 @@ def test_it_walks_the_month_from_report_to_the_leaders_first_screen(
     expect(flagged).to_have_count(1)
     expect(flagged).to_contain_text(ONLINE_INDICATOR)
     expect(flagged.locator("[data-return-reason]")).to_contain_text(reason)  # on the field itself
-    township.screenshot(path=out / "4-township-returned.png", full_page=True)
+    township.screenshot(path=walk.out / "4-township-returned.png", full_page=True)
     flagged.get_by_label("分子").fill("9")
     township.once("dialog", lambda dialog: dialog.accept())
     township.get_by_role("button", name="提交").click()
@@ -267,10 +299,16 @@ def test_it_walks_the_month_from_report_to_the_leaders_first_screen(
     assert online.status == ReportStatus.SUBMITTED
     assert online.entries.get().numerator == 9
     last = online.transitions.last()
-    assert (last.from_status, last.to_status, last.by) == ("returned", "submitted", lanshan)
+    assert (last.from_status, last.to_status, last.by) == ("returned", "submitted", walk.lanshan)
 
-    # 5. The office dispatches the month from the period page.
-    office = log_in_as("office")
+
+def office_dispatches(walk: Walk) -> Any:
+    """5. The office dispatches the month from the period page; the month's standings."""
+    from campaigns.models import Bulletin, Light, PeriodStatus, Report, Standing
+    from org.models import User
+
+    out, period, online = walk.out, walk.period, walk.online
+    office = walk.log_in_as("office")
     office.get_by_role("link", name="月报", exact=True).click()
     office.get_by_role("link", name=MONTH, exact=True).click()
     expect(office.get_by_text("各单位填报情况")).to_be_visible()
@@ -291,9 +329,15 @@ def test_it_walks_the_month_from_report_to_the_leaders_first_screen(
     mine_standing = standings.get(task=online.task, unit=online.unit)
     assert mine_standing.reported and mine_standing.rank is not None
     assert standings.filter(light=Light.RED).exists()
+    return standings
 
-    # 6. The leader's first screen at 1366x768: December's ranking and the red units by name.
-    leader = log_in_as("leader")
+
+def leaders_first_screen(walk: Walk, standings: Any) -> None:
+    """6. The leader's first screen at 1366x768: December's ranking and the red units by name."""
+    from campaigns.models import Light, TaskKind
+
+    out = walk.out
+    leader = walk.log_in_as("leader")
     leader.wait_for_load_state("networkidle")
     assert_fits(leader)
     leader.screenshot(path=out / "6-leader-home.png")
@@ -320,6 +364,14 @@ def test_it_walks_the_month_from_report_to_the_leaders_first_screen(
         per_contest.setdefault(standing["task__title"], []).append(standing["light"])
     assert chart["red"] == [lights_of.count(Light.RED) for lights_of in per_contest.values()]
     assert chart["green"] == [lights_of.count(Light.GREEN) for lights_of in per_contest.values()]
+    assert_red_rows_name_the_red_units(leader, attention, standings)
+    # The month's board is on the page too (below the fold at 1366x768).
+    expect(leader.get_by_role("heading", name=f"擂台榜 · {MONTH}")).to_be_visible()
+
+
+def assert_red_rows_name_the_red_units(leader: Page, attention: Locator, standings: Any) -> None:
+    from campaigns.models import Light
+
     # Each task's row names exactly its red units; the first contest's row is on the first screen.
     rows = attention.locator(".list-group-item").filter(has=leader.locator("[data-red-unit]"))
     first_screen_names: list[str] = []
@@ -349,5 +401,3 @@ def test_it_walks_the_month_from_report_to_the_leaders_first_screen(
         if index == 0:
             assert_on_first_screen(row)
     assert first_screen_names, "第一屏没有点名红灯单位"
-    # The month's board is on the page too (below the fold at 1366x768).
-    expect(leader.get_by_role("heading", name=f"擂台榜 · {MONTH}")).to_be_visible()

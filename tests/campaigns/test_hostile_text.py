@@ -1,4 +1,4 @@
-"""One unit's text can never break the bureau's documents (issue 18, finding 1).
+"""One unit's text can never break the bureau's documents.
 
 A vertical tab pasted from WPS into 存在问题 used to be saved, and from the dispatch on the
 bulletin's .docx and .xlsx answered 500 for every user, the township's template too. Typed text

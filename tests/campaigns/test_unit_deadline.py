@@ -1,4 +1,4 @@
-"""A unit is judged by the deadline it is told (issue 17): the office gives 甲街道 its own
+"""A unit is judged by the deadline it is told: the office gives 甲街道 its own
 deadline, earlier than the indicator's; the report page, the Excel template, the standing's
 light and the bulletin all use it (the ranking once used the indicator's and lit it green)."""
 

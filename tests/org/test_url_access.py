@@ -50,6 +50,25 @@ def target_for(
         return {"token": "no-such-link"}
     if "pk" not in pattern.pattern.converters:
         return {}
+    if name.startswith(("campaigns:bulletin_", "campaigns:summary_", "campaigns:assessment_")):
+        return _campaign_document_target(name, tree, plan, draft)
+    app = name.split(":", 1)[0]
+    finders = {
+        "campaigns": _campaigns_target,
+        "org": _org_target,
+        "relief": _relief_target,
+        "eldercare": _eldercare_target,
+    }
+    if app not in finders:
+        raise AssertionError(f"{name}: tell this test which object its id names")
+    return finders[app](name, tree, victim, plan, draft)
+
+
+def _campaign(plan: Plan, draft: bool) -> int:
+    return (plan.draft if draft else plan.published).pk
+
+
+def _campaign_document_target(name: str, tree: Tree, plan: Plan, draft: bool) -> dict[str, int]:
     if name.startswith("campaigns:bulletin_"):
         # A campaign that keeps peers' figures private: its bulletins stay with the bureau.
         from datetime import date
@@ -62,7 +81,7 @@ def target_for(
         return {"pk": period_dispatch(period=may).pk}
     if name.startswith("campaigns:summary_"):
         if name in ("campaigns:summary_list", "campaigns:summary_create"):
-            return {"pk": (plan.draft if draft else plan.published).pk}
+            return {"pk": _campaign(plan, draft)}
         # A published 季度小结 of a campaign that keeps peers' figures private.
         from datetime import date
 
@@ -82,8 +101,12 @@ def target_for(
         office = User.objects.get(username="office")
         item = adjustment_add(plan.published, 2020, tree.township_a, "2", "经验推广", office)
         return {"pk": item.pk}
-    if name.startswith("campaigns:assessment_"):
-        return {"pk": (plan.draft if draft else plan.published).pk, "year": 2020}
+    return {"pk": _campaign(plan, draft), "year": 2020}  # campaigns:assessment_*
+
+
+def _campaigns_target(
+    name: str, tree: Tree, victim: User, plan: Plan, draft: bool
+) -> dict[str, int]:
     if name in ("campaigns:report_template", "campaigns:report_upload"):
         return {"pk": plan.period.pk, "unit_pk": tree.township_a.pk}
     if name == "campaigns:reports_bulk_upload":
@@ -100,8 +123,10 @@ def target_for(
         return {"pk": plan.indicator_a.pk}
     if name == "campaigns:indicator_create":
         return {"pk": plan.task_a.pk}
-    if name.startswith("campaigns:"):
-        return {"pk": (plan.draft if draft else plan.published).pk}
+    return {"pk": _campaign(plan, draft)}
+
+
+def _org_target(name: str, tree: Tree, victim: User, plan: Plan, draft: bool) -> dict[str, int]:
     if name.startswith("org:unit"):
         return {"pk": tree.community_a1.pk}
     if name.startswith("org:leader"):
@@ -109,28 +134,34 @@ def target_for(
         return {"pk": leader.pk}
     if name.startswith("org:user"):
         return {"pk": victim.pk}
-    if name.startswith("relief:"):
-        from tests.relief import factories as relief_factories
-
-        if name == "relief:claim_detail":
-            return {"pk": relief_factories.claim(victim, tree.township_b).pk}
-
-        person = relief_factories.person(
-            tree.township_a, community=tree.community_a1, household_number="A-0001"
-        )
-        return {"pk": person.household_id if "household" in name else person.pk}
-    if name.startswith("eldercare:"):
-        from tests.eldercare import factories as eldercare_factories
-
-        if name.startswith("eldercare:facility"):
-            return {"pk": eldercare_factories.facility(tree.community_a1).pk}
-        if name.startswith("eldercare:centre"):
-            return {"pk": eldercare_factories.centre(tree.township_a).pk}
-        if name == "eldercare:post_photo":
-            return {"pk": eldercare_factories.post(tree.institution_a).pk}
-        eldercare_factories.institution(tree.institution_a)
-        return {"pk": tree.institution_a.pk}
     raise AssertionError(f"{name}: tell this test which object its id names")
+
+
+def _relief_target(name: str, tree: Tree, victim: User, plan: Plan, draft: bool) -> dict[str, int]:
+    from tests.relief import factories as relief_factories
+
+    if name == "relief:claim_detail":
+        return {"pk": relief_factories.claim(victim, tree.township_b).pk}
+
+    person = relief_factories.person(
+        tree.township_a, community=tree.community_a1, household_number="A-0001"
+    )
+    return {"pk": person.household_id if "household" in name else person.pk}
+
+
+def _eldercare_target(
+    name: str, tree: Tree, victim: User, plan: Plan, draft: bool
+) -> dict[str, int]:
+    from tests.eldercare import factories as eldercare_factories
+
+    if name.startswith("eldercare:facility"):
+        return {"pk": eldercare_factories.facility(tree.community_a1).pk}
+    if name.startswith("eldercare:centre"):
+        return {"pk": eldercare_factories.centre(tree.township_a).pk}
+    if name == "eldercare:post_photo":
+        return {"pk": eldercare_factories.post(tree.institution_a).pk}
+    eldercare_factories.institution(tree.institution_a)
+    return {"pk": tree.institution_a.pk}
 
 
 # Rows that a refused request may rightly leave behind: the audit trail of the refusal, the

@@ -1,5 +1,5 @@
 """A control character already stored in a person's name never takes the roster export down
-(issue 18, finding 1): the export answered 500 for the section, the office and the township."""
+(the export once answered 500 for the section, the office and the township)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""身份证号核实 (issue 18, finding 6): a number on a roster the user cannot see is never confirmed
+"""身份证号核实: a number on a roster the user cannot see is never confirmed
 to them. The registration is held for the 社会救助科 with one answer, whatever roster holds the
 number; the section decides on its desk and the township hears the result by notice; a user's
 held registrations are limited to five a day, and every one (held or refused) is audited."""
@@ -218,7 +218,7 @@ def test_refusing_tells_the_township_the_reason_and_nothing_else(
     assert "乙镇" not in told.title + told.body and "乙镇的人" not in told.body
     assert not Notice.objects.filter(recipient=township_b).exists()
     assert held.person.unit == tree.township_b
-    again = client.post(url, {"decision": "accept", "effective": date.today().isoformat()})
+    again = client.post(url, {"decision": "accept", "effective": timezone.localdate().isoformat()})
     assert "该申请已经核实处理" in again.content.decode()
     decisions = Event.objects.filter(object_type="relief.idclaim", user=desk)
     assert sorted(decisions.values_list("action", "outcome")) == [
@@ -234,7 +234,9 @@ def test_only_the_desk_opens_or_decides_a_claim(request, tree: Tree, township_a,
     client = client_for(request.getfixturevalue(role))
     url = reverse("relief:claim_detail", args=[held.pk])
     assert client.get(url).status_code == 404
-    decided = client.post(url, {"decision": "accept", "effective": date.today().isoformat()})
+    decided = client.post(
+        url, {"decision": "accept", "effective": timezone.localdate().isoformat()}
+    )
     assert decided.status_code == 404
     assert client.get(reverse("relief:claim_list")).status_code == 404
     held.refresh_from_db()
@@ -259,7 +261,7 @@ def test_another_bureaus_person_is_not_the_sections_to_move(tree: Tree, township
     assert "本局辖区以外" in page and "外区的人" not in page and "外区街道" not in page
     assert 'value="accept"' not in page
     response = client_for(desk).post(
-        url, {"decision": "accept", "effective": date.today().isoformat()}
+        url, {"decision": "accept", "effective": timezone.localdate().isoformat()}
     )
     assert response.status_code == 200 and "不在本局辖区内" in response.content.decode()
     held.refresh_from_db()

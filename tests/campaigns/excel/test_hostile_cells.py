@@ -1,5 +1,5 @@
 """Excel cells hold what Excel and WPS write: _xHHHH_ escapes decoded, invisible characters refused
-with the cell named and nothing saved (issue 18, finding 1; the rule is org.text's)."""
+with the cell named and nothing saved (the rule is org.text's)."""
 
 from __future__ import annotations
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import io
 import zipfile
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 
 import pytest
@@ -73,7 +73,7 @@ def test_it_prefills_the_draft_and_last_period(plan: Plan, township_a, tree: Tre
         texts={"progress": "=SUM(A1)", "problems": "", "plans": ""},
     )
     with time_machine.travel(datetime(2020, 5, 20, 9, tzinfo=SHANGHAI), tick=False):
-        may = period_open(campaign=plan.published, day=datetime(2020, 5, 15).date())
+        may = period_open(campaign=plan.published, day=date(2020, 5, 15))
         sheet = download(client_for(township_a), plan, tree.township_a, may)[FORM_SHEET]
     row = row_of(sheet, "集中供养率")
     assert sheet.cell(row=row, column=5).value == "12 / 20（60.0%）"  # last period
@@ -135,7 +135,7 @@ def test_it_refuses_another_units_template(plan: Plan, office, township_a, tree:
 
 
 def test_it_refuses_another_months_template(plan: Plan, township_a, tree: Tree):
-    may = period_open(campaign=plan.published, day=datetime(2020, 5, 15).date())
+    may = period_open(campaign=plan.published, day=date(2020, 5, 15))
     client = client_for(township_a)
     workbook = download(client, plan, tree.township_a, may)
     before = snapshot()
