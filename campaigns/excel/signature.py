@@ -13,6 +13,8 @@ from typing import Any
 
 from django.core import signing
 
+from ..rules.entry import TEXTS
+
 TEMPLATE_VERSION = "dalei-report-v1"
 SALT = "campaigns.excel.report-template"
 SIGNATURE_SHEET = "_signature"
@@ -25,7 +27,7 @@ CHUNK = 30000  # an Excel cell holds at most 32,767 characters
 
 # Fields an input cell can fill: an entry's values, or one of the report's three texts.
 ENTRY_FIELDS = ("value", "numerator", "denominator", "stage", "note")
-TEXT_FIELDS = {"progress": "工作进展", "problems": "存在问题", "plans": "下步打算"}
+TEXT_FIELDS = TEXTS
 FIELD_LABELS = {
     "value": "数值",
     "numerator": "分子",

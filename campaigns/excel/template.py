@@ -25,6 +25,7 @@ from org.xlsx import BORDER, FONT, HEADER_FILL, new_workbook, write_cell
 
 from ..models import Entry, IndicatorKind, Period, Report, Target
 from ..rules import effective_target
+from ..rules.entry import MAX_NOTE, MAX_TEXT
 from ..selectors.reporting import previous_entries
 from ..services.reporting import report_lock_reason
 from .signature import (
@@ -54,8 +55,6 @@ INPUT_FILL = PatternFill("solid", fgColor="FFFFFF")
 READONLY_FILL = PatternFill("solid", fgColor="F2F2F2")
 TASK_FILL = PatternFill("solid", fgColor="DCE6F1")
 UNLOCKED = Protection(locked=False)
-MAX_TEXT = 5000
-MAX_NOTE = 300
 
 
 @dataclass

@@ -68,7 +68,7 @@
       if (isNaN(n) || isNaN(d)) { box.textContent = ""; return; }
       if (d === 0) { box.textContent = "分母为 0"; return; }
       var rate = (n / d * 100).toFixed(1);
-      box.textContent = "= " + rate + "%" + (n > d ? "（分子大于分母，请核对）" : "");
+      box.textContent = "= " + rate + "%" + (n > d ? "（分子大于分母，比率会超过 100%，请核对分子和分母）" : "");
       box.classList.toggle("text-danger", n > d);
     });
   }
