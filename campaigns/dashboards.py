@@ -125,7 +125,7 @@ def lights_chart(board: Board | None) -> str | None:
             # The card says 擂台赛: the axis keeps what tells the contests apart.
             "tasks": [CONTEST_SUFFIX.sub("", task.title) or task.title for task in board.contests],
             **{
-                light: [sum(row.light == light for row in task.rows) for task in board.contests]
+                light: [task.lights[light] for task in board.contests]
                 for light in ("green", "yellow", "red")
             },
         }

@@ -7,21 +7,186 @@ and the date.
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
-from ..models import Bulletin, Light
-from ..services.dispatch import CN_NUMBERS
+from ..models import Bulletin, IndicatorKind, Light
 from .official import FONT_HEADING, OfficialDocument
+from .wording import addressees_of, cn_number, issue_text, issuer_of, one_decimal
+
+if TYPE_CHECKING:
+    from ..models import Period, Standing
+    from ..rules.standings import StandingGroups, TaskStandings
 
 LIGHT_NAMES = {Light.GREEN: "绿灯", Light.YELLOW: "黄灯", Light.RED: "红灯"}
+REQUIREMENTS = [
+    "各镇街道要对照排名查找差距，亮红灯的单位要认真分析原因，制定整改措施，限期赶上进度。",
+    "各责任科室要加强对镇街道的业务指导，对工作滞后的单位开展跟踪督导。",
+    "请各单位按时报送月度进展和佐证材料，确保数据真实准确。",
+]
+
+__all__ = ["LIGHT_NAMES", "MonthFigures", "change_text", "cn_number", "monthly_content"]
 
 
-def cn_number(n: int) -> str:
-    """1 → 一, 12 → 十二, 21 → 二十一 (for the headings of long lists)."""
-    if n <= 10:
-        return CN_NUMBERS[n - 1]
-    tens, ones = divmod(n, 10)
-    return f"{'' if tens == 1 else CN_NUMBERS[tens - 1]}十{CN_NUMBERS[ones - 1] if ones else ''}"
+@dataclass
+class MonthFigures:
+    """What a month's dispatch found, as figures; `monthly_content` writes the bulletin from it."""
+
+    period: Period
+    groups: StandingGroups
+    stages: dict[int, list[str]]
+    late: list[str]  # units that reported late (names, sorted), not counting the missing
+    problems: list[dict[str, str]]  # unit, task, text: what the units wrote is in their way
+    risers: list[Standing] = field(default_factory=list)
+
+    @property
+    def standings(self) -> list[Standing]:
+        return [s for group in self.groups.tasks for s in group.rows]
+
+    @property
+    def missing(self) -> list[str]:
+        """Units with a report not reported (`Standing.reported`), by name."""
+        return sorted({s.unit.name for s in self.standings if not s.reported})
+
+    def overview(self) -> dict[str, Any]:
+        standings = self.standings
+        by_unit: dict[int, bool] = {}
+        for s in standings:
+            by_unit[s.unit_id] = by_unit.get(s.unit_id, True) and s.reported
+        missing = self.missing
+        return {
+            "units": len(by_unit),
+            "reports": len(standings),
+            "reported_units": sum(by_unit.values()),
+            "submitted": sum(s.reported for s in standings),
+            "late": [name for name in self.late if name not in missing],
+            "missing": missing,
+            "lights": self.groups.lights,
+        }
+
+
+def value_text(line: dict[str, Any], stages: dict[int, list[str]]) -> str:
+    """An indicator's value as the bulletin writes it: 60.0%, 12 处, the stage's name, 未填."""
+    value = line["value"]
+    if value is None:
+        return "未填"
+    if line["kind"] == IndicatorKind.MILESTONE:
+        names = stages.get(line["indicator"], [])
+        index = int(float(value)) - 1
+        return names[index] if 0 <= index < len(names) else value
+    number = f"{float(value):g}" if line["kind"] != IndicatorKind.RATE else f"{float(value):.1f}"
+    unit = line["unit_of_measure"] or ""
+    return f"{number}{unit}" if unit in ("%", "") else f"{number} {unit}"
+
+
+def red_reason(standing: Standing) -> str:
+    if not standing.reported:
+        return "未按时报送"
+    return f"完成 {one_decimal(standing.completion)}%，时间进度 {one_decimal(standing.expected)}%"
+
+
+def _row(standing: Standing, stages: dict[int, list[str]]) -> dict[str, Any]:
+    return {
+        "rank": standing.rank,
+        "unit": standing.unit.name,
+        "score": one_decimal(standing.score),
+        "completion": one_decimal(standing.completion),
+        "expected": one_decimal(standing.expected),
+        "light": standing.light,
+        "reported": standing.reported,
+        "rank_change": standing.rank_change,
+        "indicators": [
+            {
+                "name": line["name"],
+                "value": value_text(line, stages),
+                "completion": line["completion"],
+            }
+            for line in standing.details
+        ],
+    }
+
+
+def _task(group: TaskStandings, stages: dict[int, list[str]]) -> dict[str, Any]:
+    return {
+        "task_id": group.task.pk,
+        "task": group.task.title,
+        "number": group.task.number,
+        "indicators": [line["name"] for line in group.rows[0].details] if group.rows else [],
+        "rows": [_row(s, stages) for s in group.rows],
+    }
+
+
+def monthly_title(period: Period) -> str:
+    month = (
+        f"{period.starts.year}年{period.starts.month}月份"
+        if period.label.endswith("月")
+        else period.label
+    )
+    return f"关于{month}全区民政系统“打擂攻坚”工作调度情况的通报"
+
+
+def correction_title(title: str) -> str:
+    return f"{title}（更正）"
+
+
+def monthly_content(figures: MonthFigures) -> dict[str, Any]:
+    """Everything the bulletin says, as plain data: the page, .xlsx and .docx all render this."""
+    period = figures.period
+    campaign = period.campaign
+    return {
+        "title": monthly_title(period),
+        "campaign": campaign.title,
+        "addressees": addressees_of(campaign),
+        "issuer": issuer_of(campaign),
+        "period": period.label,
+        "overview": figures.overview(),
+        "contests": [_task(g, figures.stages) for g in figures.groups.contests],
+        "pushes": [_task(g, figures.stages) for g in figures.groups.pushes],
+        "red_list": [
+            {"unit": s.unit.name, "task": s.task.title, "reason": red_reason(s)}
+            for s in figures.standings
+            if s.light == Light.RED
+        ],
+        "risers": [
+            {"unit": s.unit.name, "task": s.task.title, "change": s.rank_change, "rank": s.rank}
+            for s in figures.risers
+        ],
+        "problems": figures.problems,
+        "requirements": list(REQUIREMENTS),
+    }
+
+
+def _row_changes(before: dict[str, Any], row: dict[str, Any]) -> list[str]:
+    parts = []
+    if before["rank"] != row["rank"] and row["rank"] is not None:
+        parts.append(f"名次由第{before['rank']}名改为第{row['rank']}名")
+    if before["score"] != row["score"]:
+        parts.append(f"得分由{before['score']}改为{row['score']}")
+    if before["light"] != row["light"]:
+        parts.append(f"{Light(before['light']).label}改为{Light(row['light']).label}")
+    return parts
+
+
+def correction_lines(old: dict[str, Any], new: dict[str, Any]) -> list[str]:
+    """What a correction says changed: places, scores and lights by task, and the lists."""
+    said: list[str] = []
+    old_rows = {
+        (c["task"], r["unit"]): r
+        for c in old.get("contests", []) + old.get("pushes", [])
+        for r in c["rows"]
+    }
+    for task in new.get("contests", []) + new.get("pushes", []):
+        for row in task["rows"]:
+            before = old_rows.get((task["task"], row["unit"]))
+            if before is None:
+                said.append(f"{task['task']}：增加{row['unit']}")
+            elif parts := _row_changes(before, row):
+                said.append(f"{task['task']}：{row['unit']}" + "，".join(parts))
+    for key, label in (("missing", "未报送单位"), ("late", "逾期报送单位")):
+        was, now = old["overview"][key], new["overview"][key]
+        if was != now:
+            said.append(f"{label}由“{'、'.join(was) or '无'}”改为“{'、'.join(now) or '无'}”")
+    return said or ["存在问题等文字内容有更新"]
 
 
 def change_text(change: int | None) -> str:
@@ -73,29 +238,19 @@ def push_sentence(row: dict[str, Any]) -> str:
     )
 
 
-def monthly_docx(bulletin: Bulletin) -> bytes:
-    c = bulletin.content
-    doc = OfficialDocument(title=bulletin.title, author=c["issuer"])
-    doc.issue_line(c.get("issue", f"第{bulletin.number}期"))
-    doc.title(bulletin.title)
-    doc.addressees(c["addressees"])
-    if c.get("corrections"):
-        doc.paragraph("更正说明：", font=FONT_HEADING)
-        doc.paragraph(
-            f"第{bulletin.number}期通报印发后，部分单位的数据有更新，现更正如下，原通报同时作废："
-        )
-        for n, line in enumerate(c["corrections"], start=1):
-            doc.paragraph(f"{n}.{line}")
-        doc.paragraph("更正后的通报全文如下：")
-    doc.paragraph(f"现将{c['period']}全区民政系统“打擂攻坚”工作调度情况通报如下：")
+def _corrections(doc: OfficialDocument, number: int, lines: list[str]) -> None:
+    doc.paragraph("更正说明：", font=FONT_HEADING)
+    doc.paragraph(f"第{number}期通报印发后，部分单位的数据有更新，现更正如下，原通报同时作废：")
+    for n, line in enumerate(lines, start=1):
+        doc.paragraph(f"{n}.{line}")
+    doc.paragraph("更正后的通报全文如下：")
 
-    doc.heading("一、总体情况")
-    doc.paragraph(overview_text(c))
 
+def _contests(doc: OfficialDocument, contests: list[dict[str, Any]]) -> None:
     doc.heading("二、擂台赛进展及排名")
-    if not c["contests"]:
+    if not contests:
         doc.paragraph("本期无擂台赛。")
-    for i, contest in enumerate(c["contests"], start=1):
+    for i, contest in enumerate(contests, start=1):
         doc.subheading(f"（{cn_number(i)}）{contest['task']}")
         first = contest["rows"][0] if contest["rows"] else None
         if first and first["rank"] == 1:
@@ -105,14 +260,18 @@ def monthly_docx(bulletin: Bulletin) -> bytes:
         headers, rows = ranking_table(contest)
         doc.table(headers, rows, left_columns=(1,))
 
+
+def _pushes(doc: OfficialDocument, pushes: list[dict[str, Any]]) -> None:
     doc.heading("三、攻坚战进展")
-    if not c["pushes"]:
+    if not pushes:
         doc.paragraph("本期无攻坚战。")
-    for i, push in enumerate(c["pushes"], start=1):
+    for i, push in enumerate(pushes, start=1):
         doc.subheading(f"（{cn_number(i)}）{push['task']}")
         for row in push["rows"]:
             doc.paragraph(push_sentence(row))
 
+
+def _problems(doc: OfficialDocument, c: dict[str, Any]) -> None:
     doc.heading("四、存在的问题")
     if c["red_list"]:
         doc.paragraph(
@@ -125,6 +284,21 @@ def monthly_docx(bulletin: Bulletin) -> bytes:
     if not c["problems"] and not c["red_list"]:
         doc.paragraph("各单位未报告突出问题。")
 
+
+def monthly_docx(bulletin: Bulletin) -> bytes:
+    c = bulletin.content
+    doc = OfficialDocument(title=bulletin.title, author=c["issuer"])
+    doc.issue_line(c.get("issue", issue_text(bulletin.number)))
+    doc.title(bulletin.title)
+    doc.addressees(c["addressees"])
+    if c.get("corrections"):
+        _corrections(doc, bulletin.number, c["corrections"])
+    doc.paragraph(f"现将{c['period']}全区民政系统“打擂攻坚”工作调度情况通报如下：")
+    doc.heading("一、总体情况")
+    doc.paragraph(overview_text(c))
+    _contests(doc, c["contests"])
+    _pushes(doc, c["pushes"])
+    _problems(doc, c)
     doc.heading("五、下步工作要求")
     for n, line in enumerate(c["requirements"], start=1):
         doc.paragraph(f"{n}.{line}")

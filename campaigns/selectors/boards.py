@@ -15,7 +15,8 @@ from django.db.models import QuerySet
 
 from org.text import screen_json
 
-from ..models import Campaign, Period, PeriodStatus, Report, Standing, TaskKind
+from ..models import Campaign, Period, PeriodStatus, Report, Standing
+from ..rules.standings import TaskStandings, light_counts, standings_grouped
 
 
 @dataclass
@@ -55,8 +56,12 @@ class BoardTask:
         )
 
     @property
+    def lights(self) -> dict[str, int]:
+        return light_counts(row.light for row in self.rows)
+
+    @property
     def red_count(self) -> int:
-        return sum(row.light == "red" for row in self.rows)
+        return self.lights["red"]
 
     @property
     def blank_cells(self) -> range:
@@ -75,11 +80,7 @@ class Board:
 
     @property
     def lights(self) -> dict[str, int]:
-        counts = {"green": 0, "yellow": 0, "red": 0}
-        for task in self.contests + self.pushes:
-            for row in task.rows:
-                counts[row.light] += 1
-        return counts
+        return light_counts(row.light for task in self.contests + self.pushes for row in task.rows)
 
 
 def dispatched_periods(campaign: Campaign) -> QuerySet[Period]:
@@ -112,36 +113,35 @@ def board_for(campaign: Campaign, period: Period | None = None, units: Any = Non
     ):
         trend = trends.setdefault((task_id, unit_id), [None] * len(shown))
         trend[index[period_id]] = float(score)
-    tasks: dict[int, BoardTask] = {}
-    for standing in sorted(current, key=lambda s: (s.task.order, s.task_id)):
-        key = (standing.task_id, standing.unit_id)
-        task = tasks.setdefault(
-            standing.task_id, BoardTask(standing.task_id, standing.task.title, standing.task.kind)
-        )
-        task.rows.append(
-            BoardRow(
-                unit_id=standing.unit_id,
-                unit=standing.unit.name,
-                rank=standing.rank,
-                rank_change=standing.rank_change,
-                score=float(standing.score),
-                completion=float(standing.completion),
-                expected=float(standing.expected),
-                light=standing.light,
-                reported=standing.reported,
-                report_id=reports.get(key),
-                trend=trends.get(key, [None] * len(shown)),
-                details=standing.details,
+    groups = standings_grouped(current)
+
+    def board_task(group: TaskStandings) -> BoardTask:
+        task = BoardTask(group.task.pk, group.task.title, group.task.kind)
+        for standing in group.rows:
+            key = (standing.task_id, standing.unit_id)
+            task.rows.append(
+                BoardRow(
+                    unit_id=standing.unit_id,
+                    unit=standing.unit.name,
+                    rank=standing.rank,
+                    rank_change=standing.rank_change,
+                    score=float(standing.score),
+                    completion=float(standing.completion),
+                    expected=float(standing.expected),
+                    light=standing.light,
+                    reported=standing.reported,
+                    report_id=reports.get(key),
+                    trend=trends.get(key, [None] * len(shown)),
+                    details=standing.details,
+                )
             )
-        )
-    for task in tasks.values():
-        task.rows.sort(key=lambda r: (r.rank or 999, -r.score, r.unit))
-    ordered = list(tasks.values())
+        return task
+
     return Board(
         campaign=campaign,
         period=period,
         periods=periods,
         months=[p.label for p in shown],
-        contests=[t for t in ordered if t.kind == TaskKind.CONTEST],
-        pushes=[t for t in ordered if t.kind != TaskKind.CONTEST],
+        contests=[board_task(g) for g in groups.contests],
+        pushes=[board_task(g) for g in groups.pushes],
     )

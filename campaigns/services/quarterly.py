@@ -17,13 +17,14 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Max
 from django.utils import timezone
 
 from org.access import MANAGE, has_unit_perm
 from org.dates import cn_date
 from org.models import User
 
+from ..documents.quarterly import draft_text, quarterly_title
+from ..documents.wording import addressees_of, issue_text, issuer_of, one_decimal
 from ..models import (
     Bulletin,
     BulletinKind,
@@ -33,9 +34,15 @@ from ..models import (
     Period,
     PeriodStatus,
     Standing,
-    TaskKind,
 )
-from .dispatch import CN_NUMBERS, _fingerprint
+from ..rules.standings import (
+    StandingGroups,
+    TaskStandings,
+    light_counts,
+    standing_order,
+    standings_grouped,
+)
+from .dispatch import bulletin_issue
 from .ranking import _q
 from .reporting import period_bounds
 
@@ -128,17 +135,11 @@ def _mean(values: list[Decimal]) -> Decimal | None:
 
 
 def _text(value: Decimal | None) -> str | None:
-    return None if value is None else f"{value:.1f}"
+    return None if value is None else one_decimal(value)
 
 
-def summary_content(campaign: Campaign, year: int, quarter: int, periods: list[Period]) -> dict:
-    """Everything the summary says, as plain data: the page, .xlsx and .docx all render this."""
-    index = {p.pk: i for i, p in enumerate(periods)}
-    standings = list(
-        Standing.objects.filter(period__in=periods)
-        .select_related("task", "unit")
-        .order_by("task__order", "task_id", "unit__path")
-    )
+def _months(periods: list[Period], groups: StandingGroups) -> list[dict[str, Any]]:
+    """Each month's reports, how many reported, its lights and its red units (in the one order)."""
     issues = dict(
         Bulletin.objects.filter(
             period__in=periods, kind__in=(BulletinKind.MONTHLY, BulletinKind.CORRECTION)
@@ -146,81 +147,91 @@ def summary_content(campaign: Campaign, year: int, quarter: int, periods: list[P
         .order_by("period_id", "revision")
         .values_list("period_id", "number")
     )
-    months: list[dict[str, Any]] = [
-        {
-            "period_id": p.pk,
-            "label": p.label,
-            "short": _short(p),
-            "issue": f"第{issues[p.pk]}期" if p.pk in issues else "",
-            "reports": 0,
-            "reported": 0,
-            "lights": {light: 0 for light in Light.values},
-            "red": [],
-        }
-        for p in periods
-    ]
-    tasks: dict[int, dict[str, Any]] = {}
-    for s in standings:
-        month = months[index[s.period_id]]
-        month["reports"] += 1
-        month["reported"] += s.reported
-        month["lights"][s.light] += 1
-        if s.light == Light.RED:
-            month["red"].append({"unit": s.unit.name, "task": s.task.title})
-        task = tasks.setdefault(
-            s.task_id,
-            {"task_id": s.task_id, "task": s.task.title, "kind": s.task.kind, "rows": {}},
-        )
-        row = task["rows"].setdefault(
-            s.unit_id,
+    months: list[dict[str, Any]] = []
+    for p in periods:
+        standings = [s for group in groups.tasks for s in group.rows if s.period_id == p.pk]
+        months.append(
             {
-                "unit": s.unit.name,
-                "path": s.unit.path,
-                "scores": [None] * len(periods),
-                "completions": [None] * len(periods),
-                "ranks": [None] * len(periods),
-                "lights": [None] * len(periods),
-            },
+                "period_id": p.pk,
+                "label": p.label,
+                "short": _short(p),
+                "issue": issue_text(issues[p.pk]) if p.pk in issues else "",
+                "reports": len(standings),
+                "reported": sum(s.reported for s in standings),
+                "lights": light_counts(s.light for s in standings),
+                "red": [
+                    {"unit": s.unit.name, "task": s.task.title}
+                    for s in standings
+                    if s.light == Light.RED
+                ],
+            }
         )
-        at = index[s.period_id]
-        row["scores"][at], row["completions"][at] = s.score, s.completion
-        row["ranks"][at], row["lights"][at] = s.rank, s.light
-    contests: list[dict[str, Any]] = []
-    pushes: list[dict[str, Any]] = []
-    for task in tasks.values():
-        rows = []
-        for row in task["rows"].values():
-            ranks = [r for r in row["ranks"] if r is not None]
-            first_rank, last_rank = (ranks[0], ranks[-1]) if ranks else (None, None)
-            rows.append(
-                {
-                    "unit": row["unit"],
-                    "scores": [_text(v) for v in row["scores"]],
-                    "completions": [_text(v) for v in row["completions"]],
-                    "ranks": row["ranks"],
-                    "lights": row["lights"],
-                    "mean": _text(_mean([v for v in row["scores"] if v is not None])),
-                    "first_rank": first_rank,
-                    "last_rank": last_rank,
-                    "change": None if first_rank is None else first_rank - last_rank,
-                    "path": row["path"],
-                }
+    return months
+
+
+def _unit_rows(group: TaskStandings, index: dict[int, int]) -> list[dict[str, Any]]:
+    """A task's units over the quarter, ordered as the quarter ended: each unit's last month
+    in the standings' one order (place, score, unit tree)."""
+    n = len(index)
+    by_unit: dict[int, list[Standing]] = {}
+    for s in group.rows:
+        by_unit.setdefault(s.unit_id, []).append(s)
+    ends = {uid: max(rows, key=lambda s: index[s.period_id]) for uid, rows in by_unit.items()}
+    rows = []
+    for uid in sorted(by_unit, key=lambda uid: standing_order(ends[uid])):
+        scores: list[Decimal | None] = [None] * n
+        completions: list[Decimal | None] = [None] * n
+        ranks: list[int | None] = [None] * n
+        lights: list[str | None] = [None] * n
+        for s in by_unit[uid]:
+            at = index[s.period_id]
+            scores[at], completions[at], ranks[at], lights[at] = (
+                s.score,
+                s.completion,
+                s.rank,
+                s.light,
             )
-        # Ordered as the quarter ended: by the last month's place, then the tree.
-        rows.sort(key=lambda r: (r["last_rank"] is None, r["last_rank"] or 0, r["path"]))
-        for row in rows:
-            del row["path"]
-        averages = [
-            _text(_mean([v for r in task["rows"].values() if (v := r["scores"][i]) is not None]))
-            for i in range(len(periods))
-        ]
-        entry = {
-            "task_id": task["task_id"],
-            "task": task["task"],
-            "rows": rows,
-            "averages": averages,
-        }
-        (contests if task["kind"] == TaskKind.CONTEST else pushes).append(entry)
+        ranked = [r for r in ranks if r is not None]
+        first_rank, last_rank = (ranked[0], ranked[-1]) if ranked else (None, None)
+        rows.append(
+            {
+                "unit": ends[uid].unit.name,
+                "scores": [_text(v) for v in scores],
+                "completions": [_text(v) for v in completions],
+                "ranks": ranks,
+                "lights": lights,
+                "mean": _text(_mean([v for v in scores if v is not None])),
+                "first_rank": first_rank,
+                "last_rank": last_rank,
+                "change": None
+                if first_rank is None or last_rank is None
+                else first_rank - last_rank,
+                "_scores": scores,
+            }
+        )
+    return rows
+
+
+def _task(group: TaskStandings, index: dict[int, int]) -> dict[str, Any]:
+    rows = _unit_rows(group, index)
+    averages = [
+        _text(_mean([v for r in rows if (v := r["_scores"][i]) is not None]))
+        for i in range(len(index))
+    ]
+    for row in rows:
+        del row["_scores"]
+    return {"task_id": group.task.pk, "task": group.task.title, "rows": rows, "averages": averages}
+
+
+def summary_content(campaign: Campaign, year: int, quarter: int, periods: list[Period]) -> dict:
+    """Everything the summary says, as plain data: the page, .xlsx and .docx all render this."""
+    index = {p.pk: i for i, p in enumerate(periods)}
+    groups = standings_grouped(
+        Standing.objects.filter(period__in=periods).select_related("task", "unit")
+    )
+    months = _months(periods, groups)
+    contests = [_task(g, index) for g in groups.contests]
+    pushes = [_task(g, index) for g in groups.pushes]
     moves = [
         {
             "task": c["task"],
@@ -241,11 +252,10 @@ def summary_content(campaign: Campaign, year: int, quarter: int, periods: list[P
     always_red = set.intersection(*red_sets) if len(months) > 1 else set()
     label = quarter_label(year, quarter)
     content: dict[str, Any] = {
-        "title": f"关于{label}全区民政系统“打擂攻坚”工作情况的小结",
+        "title": quarterly_title(label),
         "campaign": campaign.title,
-        "addressees": campaign.addressees
-        or "各镇街道民政办公室、兰山经济开发区社会事务局，局机关各科室：",
-        "issuer": campaign.issuing_unit or campaign.bureau.name,
+        "addressees": addressees_of(campaign),
+        "issuer": issuer_of(campaign),
         "year": year,
         "quarter": quarter,
         "quarter_label": label,
@@ -261,110 +271,6 @@ def summary_content(campaign: Campaign, year: int, quarter: int, periods: list[P
     }
     content["draft_text"] = draft_text(content)
     return content
-
-
-def _trend(first: str | None, last: str | None, first_month: str, last_month: str) -> str:
-    if first is None or last is None:
-        return f"季末为{last or first or '0.0'}分"
-    a, b = Decimal(first), Decimal(last)
-    verb = "提高到" if b > a else "下降到" if b < a else "保持在"
-    if verb == "保持在":
-        return f"{first_month}至{last_month}保持在{last}分"
-    return f"由{first_month}的{first}分{verb}{last_month}的{last}分"
-
-
-def draft_text(c: dict[str, Any]) -> str:
-    """A first draft in the bureau's written style, built from the figures; the office edits it."""
-    months = c["months"]
-    names = "、".join(m["short"] for m in months)
-    first, last = months[0]["short"], months[-1]["short"]
-    reports = sum(m["reports"] for m in months)
-    reported = sum(m["reported"] for m in months)
-    rate = f"{reported / reports * 100:.1f}" if reports else "0.0"
-    reds = [m["lights"]["red"] for m in months]
-    issued = sum(1 for m in months if m["issue"])
-    lines = [
-        f"{c['quarter_label']}，全区民政系统认真落实“打擂攻坚”工作方案，按照“每月一调度、"
-        f"每季一小结”的要求，局办公室对{names}各单位工作进展进行了调度，印发调度通报{issued}期。"
-        "现将本季度工作情况小结如下：",
-        "一、总体情况",
-    ]
-    if len(reds) > 1 and reds[-1] < reds[0]:
-        red_trend = "红灯数量有所减少，整体进度有所加快"
-    elif len(reds) > 1 and reds[-1] > reds[0]:
-        red_trend = "红灯数量有所增加，部分工作进度滞后"
-    else:
-        red_trend = "红灯数量基本持平"
-    lines.append(
-        f"本季度各单位应报送月报{reports}份，按要求报送{reported}份，报送率{rate}%。"
-        f"共亮红灯{sum(reds)}个次，其中"
-        + "、".join(f"{m['short']}{m['lights']['red']}个" for m in months)
-        + f"，{red_trend}。"
-    )
-    lines.append("二、擂台赛进展")
-    if not c["contests"]:
-        lines.append("本季度无擂台赛。")
-    for i, contest in enumerate(c["contests"]):
-        leader = contest["rows"][0] if contest["rows"] else None
-        sentence = (
-            f"（{CN_NUMBERS[i % 10]}）{contest['task']}。本季度参赛单位平均得分"
-            + _trend(contest["averages"][0], contest["averages"][-1], first, last)
-            + "。"
-        )
-        if leader and leader["last_rank"] == 1:
-            sentence += f"{last}{leader['unit']}位列第一，得分{leader['scores'][-1]}分。"
-        ups = sorted(
-            (r for r in contest["rows"] if (r["change"] or 0) > 0), key=lambda r: -r["change"]
-        )
-        downs = sorted(
-            (r for r in contest["rows"] if (r["change"] or 0) < 0), key=lambda r: r["change"]
-        )
-        if ups:
-            sentence += "、".join(m["unit"] for m in ups[:3])
-            sentence += f"名次较季初上升{ups[0]['change']}位" if len(ups) == 1 else "名次较季初上升"
-            sentence += "，进步明显。"
-        if downs:
-            sentence += "、".join(m["unit"] for m in downs[:3])
-            sentence += (
-                f"名次较季初下降{-downs[0]['change']}位" if len(downs) == 1 else "名次较季初下降"
-            )
-            sentence += "，需引起重视。"
-        lines.append(sentence)
-    lines.append("三、攻坚战进展")
-    if not c["pushes"]:
-        lines.append("本季度无攻坚战。")
-    for i, push in enumerate(c["pushes"]):
-        parts = []
-        for row in push["rows"]:
-            values = [v for v in row["completions"] if v is not None]
-            if values:
-                state = "进度正常" if row["lights"][-1] == Light.GREEN else "进度滞后"
-                parts.append(
-                    f"{row['unit']}完成率"
-                    + _trend(values[0], values[-1], first, last).replace("分", "%")
-                    + f"，{state}"
-                )
-        lines.append(f"（{CN_NUMBERS[i % 10]}）{push['task']}。" + "；".join(parts) + "。")
-    lines.append("四、存在的问题")
-    problems = []
-    if c["always_red"]:
-        problems.append(
-            f"{names}连续亮红灯的有："
-            + "、".join(f"{x['unit']}（{x['task']}）" for x in c["always_red"])
-            + "，工作推进明显滞后。"
-        )
-    if reported < reports:
-        problems.append("个别单位未按时报送月报，调度数据不够完整。")
-    if c["fallers"]:
-        problems.append("部分单位名次下滑，工作力度有所减弱。")
-    lines.append("".join(problems) or "各单位工作总体推进有序，但进度还不够均衡。")
-    lines += [
-        "五、下步工作打算",
-        "1.对照季度排名查找差距。亮红灯、名次下滑的单位要认真分析原因，制定整改措施，限期赶上进度。",
-        "2.加强业务指导和跟踪督导。各责任科室要对工作滞后的单位开展实地督查，帮助解决实际困难。",
-        "3.坚持每月一调度、每季一小结。局办公室将继续通报各单位进展，年终将各月得分纳入考核评价。",
-    ]
-    return "\n".join(lines)
 
 
 @transaction.atomic
@@ -386,40 +292,16 @@ def quarter_summarize(
     periods = quarter_periods(campaign, year, quarter)
     anchor = Period.objects.select_for_update().get(pk=periods[-1].pk)
     content = summary_content(campaign, year, quarter, periods)
-    fingerprint = _fingerprint(content)
-    latest = (
-        Bulletin.objects.filter(period=anchor, kind=BulletinKind.QUARTERLY)
-        .order_by("-revision")
-        .first()
-    )
-    if latest is not None and latest.fingerprint == fingerprint:
-        return latest
-    if latest is None:
-        number = (
-            Bulletin.objects.filter(campaign=campaign, kind=BulletinKind.QUARTERLY).aggregate(
-                n=Max("number")
-            )["n"]
-            or 0
-        ) + 1
-    else:
-        number = latest.number
-    issued_on = today or timezone.localdate()
-    content["issue"] = f"第{number}期"
-    content["issued_on"] = cn_date(issued_on)
-    return Bulletin.objects.create(
-        campaign=campaign,
+    return bulletin_issue(
         period=anchor,
         kind=BulletinKind.QUARTERLY,
-        number=number,
-        revision=latest.revision + 1 if latest else 1,
-        corrects=(latest.corrects or latest) if latest else None,
-        title=content["title"],
-        issued_on=issued_on,
         content=content,
+        issued_on=lambda latest: today or timezone.localdate(),
+        # A new revision of a summary is a new draft of the same issue, under the same title.
+        revise=lambda latest, content: (BulletinKind.QUARTERLY, content["title"]),
+        user=user,
+        published=False,
         text=content["draft_text"],
-        fingerprint=fingerprint,
-        published_at=None,
-        created_by=user,
     )
 
 

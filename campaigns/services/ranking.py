@@ -32,6 +32,7 @@ from ..models import (
     Period,
     Report,
     Standing,
+    Target,
     TaskKind,
 )
 from ..rules import effective_target, unit_targets
@@ -122,6 +123,114 @@ class IndicatorLine:
     source: str  # "reported" | "computed"
 
 
+@dataclass
+class _TaskFigures:
+    """What the standings of one task share: each report's values and each indicator's best."""
+
+    campaign: Campaign
+    period: Period
+    targets: dict[tuple[int, int], Target]
+    values: dict[tuple[int, int], Decimal | None]
+    best: dict[int, Decimal]
+
+
+def _task_figures(
+    period: Period, targets: dict[tuple[int, int], Target], task_reports: list[Report]
+) -> _TaskFigures:
+    """The values the task's reports count for (none from a report not reported, except computed
+    entries) and the best value of each indicator, which stands in for a missing target."""
+    values: dict[tuple[int, int], Decimal | None] = {}
+    indicators: dict[int, Indicator] = {}
+    for report in task_reports:
+        counted = report.status in REPORTED
+        for entry in report.entries.all():
+            indicators[entry.indicator_id] = entry.indicator
+            values[(report.pk, entry.indicator_id)] = (
+                entry_value(entry) if counted or entry.computed else None
+            )
+    best: dict[int, Decimal] = {}
+    for (_, indicator_id), value in values.items():
+        if value is None:
+            continue
+        current = best.get(indicator_id)
+        lower = indicators[indicator_id].direction == Direction.LOWER
+        if current is None or (value < current if lower else value > current):
+            best[indicator_id] = value
+    return _TaskFigures(period.campaign, period, targets, values, best)
+
+
+def _standing(report: Report, figures: _TaskFigures) -> Standing:
+    """One unit's standing on its report's task, each indicator's figures kept in `details`."""
+    campaign, period, task = figures.campaign, figures.period, report.task
+    lines: list[IndicatorLine] = []
+    total_weight = weighted = expected_sum = ZERO
+    for entry in report.entries.all():
+        indicator = entry.indicator
+        value = figures.values.get((report.pk, indicator.pk))
+        indicator.task = task  # the report's task: no query for the deadline's fallback
+        target, deadline = effective_target(
+            indicator, figures.targets.get((indicator.pk, report.unit_id))
+        )
+        share = completion_of(indicator, value, target, figures.best.get(indicator.pk))
+        expected = elapsed_share(campaign, period.ends, deadline)
+        weight = indicator.weight
+        total_weight += weight
+        weighted += weight * share
+        expected_sum += weight * expected
+        lines.append(
+            IndicatorLine(
+                indicator=indicator.pk,
+                name=indicator.name,
+                kind=indicator.kind,
+                unit_of_measure=indicator.unit_of_measure,
+                value=None if value is None else f"{_q(value)}",
+                target=None if target is None else f"{_q(target)}",
+                weight=f"{weight}",
+                completion=f"{_q(share * HUNDRED)}",
+                expected=f"{_q(expected * HUNDRED)}",
+                score=f"{_q(weight * share)}",
+                source="computed" if entry.computed else "reported",
+            )
+        )
+    completion = _q(weighted / total_weight * HUNDRED) if total_weight else ZERO
+    expected_pct = (
+        _q(expected_sum / total_weight * HUNDRED)
+        if total_weight
+        else _q(elapsed_share(campaign, period.ends, task.deadline) * HUNDRED)
+    )
+    reported = report.status in REPORTED
+    return Standing(
+        period=period,
+        task=task,
+        unit=report.unit,
+        reported=reported,
+        completion=completion,
+        expected=expected_pct,
+        score=completion,
+        light=light_for(
+            completion,
+            expected_pct,
+            reported=reported,
+            tolerance=campaign.yellow_gap,
+            red_gap=campaign.red_gap,
+        ),
+        details=[asdict(line) for line in lines],
+    )
+
+
+def _rank(rows: list[Standing], previous: dict[tuple[int, int], Standing]) -> None:
+    """Places for a contest's rows, and every row's change since the previous period."""
+    if rows and rows[0].task.kind == TaskKind.CONTEST:
+        for row, rank in zip(rows, competition_ranks([r.score for r in rows]), strict=True):
+            row.rank = rank
+    for row in rows:
+        before = previous.get((row.task_id, row.unit_id))
+        if before is not None:
+            row.score_change = row.score - before.score
+            if row.rank is not None and before.rank is not None:
+                row.rank_change = before.rank - row.rank
+
+
 def standings_compute(period: Period) -> list[Standing]:
     """The period's standings, unsaved, computed from its reports in a fixed number of queries."""
     campaign = period.campaign
@@ -144,90 +253,9 @@ def standings_compute(period: Period) -> list[Standing]:
         by_task.setdefault(report.task_id, []).append(report)
     standings: list[Standing] = []
     for task_reports in by_task.values():
-        task = task_reports[0].task
-        values: dict[tuple[int, int], Decimal | None] = {}
-        for report in task_reports:
-            counted = report.status in REPORTED
-            for entry in report.entries.all():
-                values[(report.pk, entry.indicator_id)] = (
-                    entry_value(entry) if counted or entry.computed else None
-                )
-        indicators = {e.indicator_id: e.indicator for r in task_reports for e in r.entries.all()}
-        best: dict[int, Decimal] = {}
-        for (_, indicator_id), value in values.items():
-            if value is None:
-                continue
-            current = best.get(indicator_id)
-            lower = indicators[indicator_id].direction == Direction.LOWER
-            if current is None or (value < current if lower else value > current):
-                best[indicator_id] = value
-        rows: list[Standing] = []
-        for report in task_reports:
-            lines: list[IndicatorLine] = []
-            total_weight = weighted = expected_sum = ZERO
-            for entry in report.entries.all():
-                indicator = entry.indicator
-                value = values.get((report.pk, indicator.pk))
-                indicator.task = task  # the report's task: no query for the deadline's fallback
-                target, deadline = effective_target(
-                    indicator, targets.get((indicator.pk, report.unit_id))
-                )
-                share = completion_of(indicator, value, target, best.get(indicator.pk))
-                expected = elapsed_share(campaign, period.ends, deadline)
-                weight = indicator.weight
-                total_weight += weight
-                weighted += weight * share
-                expected_sum += weight * expected
-                lines.append(
-                    IndicatorLine(
-                        indicator=indicator.pk,
-                        name=indicator.name,
-                        kind=indicator.kind,
-                        unit_of_measure=indicator.unit_of_measure,
-                        value=None if value is None else f"{_q(value)}",
-                        target=None if target is None else f"{_q(target)}",
-                        weight=f"{weight}",
-                        completion=f"{_q(share * HUNDRED)}",
-                        expected=f"{_q(expected * HUNDRED)}",
-                        score=f"{_q(weight * share)}",
-                        source="computed" if entry.computed else "reported",
-                    )
-                )
-            completion = _q(weighted / total_weight * HUNDRED) if total_weight else ZERO
-            expected_pct = (
-                _q(expected_sum / total_weight * HUNDRED)
-                if total_weight
-                else _q(elapsed_share(campaign, period.ends, task.deadline) * HUNDRED)
-            )
-            reported = report.status in REPORTED
-            rows.append(
-                Standing(
-                    period=period,
-                    task=task,
-                    unit=report.unit,
-                    reported=reported,
-                    completion=completion,
-                    expected=expected_pct,
-                    score=completion,
-                    light=light_for(
-                        completion,
-                        expected_pct,
-                        reported=reported,
-                        tolerance=campaign.yellow_gap,
-                        red_gap=campaign.red_gap,
-                    ),
-                    details=[asdict(line) for line in lines],
-                )
-            )
-        if task.kind == TaskKind.CONTEST:
-            for row, rank in zip(rows, competition_ranks([r.score for r in rows]), strict=True):
-                row.rank = rank
-        for row in rows:
-            before = previous.get((task.pk, row.unit_id))
-            if before is not None:
-                row.score_change = row.score - before.score
-                if row.rank is not None and before.rank is not None:
-                    row.rank_change = before.rank - row.rank
+        figures = _task_figures(period, targets, task_reports)
+        rows = [_standing(report, figures) for report in task_reports]
+        _rank(rows, previous)
         standings += rows
     return standings
 

@@ -11,8 +11,10 @@ from zoneinfo import ZoneInfo
 
 import time_machine
 from django.urls import reverse
+from docx import Document
 from openpyxl import load_workbook
 
+from campaigns.documents import bulletin_docx, bulletin_xlsx
 from campaigns.excel.signature import FORM_SHEET
 from campaigns.models import Light, Report, ReportStatus, Standing
 from campaigns.services.dispatch import period_dispatch
@@ -66,3 +68,18 @@ def test_the_page_the_template_the_light_and_the_bulletin_use_the_unit_s_own_dea
         if row["task"] == plan.contest.title
     ]
     assert reds == [("甲街道", "完成 50.0%，时间进度 100.0%")]
+    # The files say the same: A's time is up by its own deadline, in the red list and the table.
+    reason = "完成 50.0%，时间进度 100.0%"
+    paragraphs = [p.text for p in Document(BytesIO(bulletin_docx(bulletin))).paragraphs]
+    assert any(f"甲街道（{plan.contest.title}，{reason}）" in p for p in paragraphs)
+    book = load_workbook(BytesIO(bulletin_xlsx(bulletin)))
+    assert ["甲街道", plan.contest.title, reason] in [
+        list(row) for row in book["红灯单位"].iter_rows(min_row=2, values_only=True)
+    ]
+    sheet = book[plan.contest.title]
+    header = [c.value for c in sheet[1]]
+    expected = {
+        row[1]: row[header.index("时间进度（%）")]
+        for row in sheet.iter_rows(min_row=2, values_only=True)
+    }
+    assert expected["甲街道"] == 100 and expected["乙镇"] < 10
