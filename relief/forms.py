@@ -6,6 +6,7 @@ from datetime import date
 from typing import Any
 
 from django import forms
+from django.utils import timezone
 
 from org.forms import TextRuleForm, UnitChoiceField, style_form
 from org.models import Unit, UnitKind, User
@@ -99,7 +100,7 @@ class SupportChangeForm(TextRuleForm, forms.Form):
 
     def clean_effective(self) -> date:
         day = self.cleaned_data["effective"]
-        if day > date.today():
+        if day > timezone.localdate():
             raise forms.ValidationError("生效日期不能晚于今天")
         return day
 
@@ -185,6 +186,6 @@ class IdClaimDecisionForm(TextRuleForm, forms.Form):
             effective = data.get("effective")
             if effective is None:
                 self.add_error("effective", "同意转入请填写转入日期")
-            elif effective > date.today():
+            elif effective > timezone.localdate():
                 self.add_error("effective", "转入日期不能晚于今天")
         return data

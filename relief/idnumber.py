@@ -8,6 +8,8 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from django.utils import timezone
+
 WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 CHECK_CHARS = "10X98765432"
 MASK = "********"
@@ -58,7 +60,7 @@ def problems(value: str, *, today: date | None = None) -> list[str]:
     born = birth_date(value)
     if born is None or born.year < 1880:
         return ["身份证号中的出生日期不是有效日期"]
-    if born > (today or date.today()):
+    if born > (today or timezone.localdate()):
         return ["身份证号中的出生日期晚于今天"]
     expected = check_digit(value[:17])
     if value[17] != expected:

@@ -19,6 +19,7 @@ from typing import IO, Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
+from django.utils import timezone
 from openpyxl.utils import get_column_letter
 
 from org.access import home_bureaus
@@ -275,7 +276,7 @@ class _Importer:
         # Rows set aside for the section (their number is on a roster the user cannot see).
         self.held: list[services.HeldRegistration] = []
         self.rows = 0
-        self.today = date.today()
+        self.today = timezone.localdate()
         self.writer = bulk_write.BatchWriter(self.write)
 
     def cell(self, row: tuple[Any, ...], header: str) -> Any:
@@ -306,27 +307,66 @@ class _Importer:
             self.result.errors.append("文件中没有数据行")
 
     def check(self, line: int, row: tuple[Any, ...]) -> _Row | None:
-        cell, where, context, mapping = self.cell, self.where, self.context, self.mapping
-        errors: list[str] = []
-        # The one text rule (org.text) on every cell the row is read from.
-        for header, col in sorted(mapping.items(), key=lambda item: item[1]):
+        """The row's fields, checked, or None with its problems added to the result."""
+        errors = self._check_text(line, row)
+        name = _text(self.cell(row, "姓名"))
+        if not name:
+            errors.append(f"{self.where(line, '姓名')}：请填写姓名")
+        number = self._check_identity(line, row, errors)
+        township, community = self._check_place(line, row, errors)
+        assistance = ASSISTANCE_WORDS.get(_text(self.cell(row, "保障类别")))
+        if assistance is None:
+            errors.append(
+                f"{self.where(line, '保障类别')}：应为城市低保、农村低保、低保边缘或特困人员"
+            )
+        support = self._check_support(line, row, assistance, errors)
+        since, amount = self._check_since_amount(line, row, errors)
+        if errors or township is None or assistance is None or since is None:
+            self.result.errors.extend(errors)
+            return None
+        fields = {
+            "unit": township,
+            "community": community,
+            "name": name,
+            "id_number": number,
+            "assistance": assistance,
+            "since": since,
+            "monthly_amount": amount,
+            **support,
+        }
+        return self._build_row(line, row, fields)
+
+    def _check_text(self, line: int, row: tuple[Any, ...]) -> list[str]:
+        """The one text rule (org.text) on every cell the row is read from."""
+        errors = []
+        for header, col in sorted(self.mapping.items(), key=lambda item: item[1]):
             value = row[col] if col < len(row) else None
             problem = text_problem(value) if isinstance(value, str) else None
             if problem:
-                errors.append(f"{where(line, header)}：{problem}")
-        name = _text(cell(row, "姓名"))
-        number = idnumber.normalize(cell(row, "身份证号"))
-        if not name:
-            errors.append(f"{where(line, '姓名')}：请填写姓名")
+                errors.append(f"{self.where(line, header)}：{problem}")
+        return errors
+
+    def _check_identity(self, line: int, row: tuple[Any, ...], errors: list[str]) -> str:
+        """The row's ID number, normalized; its problem, or its repetition in the file, noted."""
+        number = idnumber.normalize(self.cell(row, "身份证号"))
         id_problems = idnumber.problems(number, today=self.today)
         if id_problems:
-            errors.append(f"{where(line, '身份证号')}：{id_problems[0]}")
+            errors.append(f"{self.where(line, '身份证号')}：{id_problems[0]}")
         elif number in self.seen:
-            errors.append(f"{where(line, '身份证号')}：身份证号与第 {self.seen[number]} 行重复")
+            errors.append(
+                f"{self.where(line, '身份证号')}：身份证号与第 {self.seen[number]} 行重复"
+            )
         else:
             self.seen[number] = line
-        if "镇街" in mapping:
-            township_name = _text(cell(row, "镇街"))
+        return number
+
+    def _check_place(
+        self, line: int, row: tuple[Any, ...], errors: list[str]
+    ) -> tuple[Unit | None, Unit | None]:
+        """The township (the file's column, or the user's only one) and the community in it."""
+        context, where = self.context, self.where
+        if "镇街" in self.mapping:
+            township_name = _text(self.cell(row, "镇街"))
             township = context.townships.get(township_name)
             if township is None:
                 errors.append(
@@ -336,63 +376,71 @@ class _Importer:
         else:
             township = context.only_township
         community = None
-        place_name = _text(cell(row, "社区（村）"))
+        place_name = _text(self.cell(row, "社区（村）"))
         if place_name and township is not None:
             community = context.places.get((township.pk, place_name))
             if community is None:
                 errors.append(f"{where(line, '社区（村）')}：“{township.name}”下没有“{place_name}”")
-        assistance = ASSISTANCE_WORDS.get(_text(cell(row, "保障类别")))
-        if assistance is None:
-            errors.append(f"{where(line, '保障类别')}：应为城市低保、农村低保、低保边缘或特困人员")
-        mode = self_care = ""
-        institution = None
-        if assistance == Assistance.TEKUN:
-            mode = MODE_WORDS.get(_text(cell(row, "供养方式")), "")
-            if not mode:
-                errors.append(
-                    _need(mapping, line, "供养方式", "特困人员应填“集中供养”或“分散供养”")
+        return township, community
+
+    def _check_support(
+        self, line: int, row: tuple[Any, ...], assistance: str | None, errors: list[str]
+    ) -> dict[str, Any]:
+        """A 特困 person's 供养方式, 自理能力 and (集中供养) institution; blank for the others."""
+        support: dict[str, Any] = {"support_mode": "", "self_care": "", "institution": None}
+        if assistance != Assistance.TEKUN:
+            return support
+        mapping = self.mapping
+        support["support_mode"] = mode = MODE_WORDS.get(_text(self.cell(row, "供养方式")), "")
+        if not mode:
+            errors.append(_need(mapping, line, "供养方式", "特困人员应填“集中供养”或“分散供养”"))
+        support["self_care"] = SELF_CARE_WORDS.get(_text(self.cell(row, "自理能力")), "")
+        if not support["self_care"]:
+            errors.append(
+                _need(
+                    mapping, line, "自理能力", "特困人员应填生活能自理、部分不能自理或完全不能自理"
                 )
-            self_care = SELF_CARE_WORDS.get(_text(cell(row, "自理能力")), "")
-            if not self_care:
+            )
+        if mode == SupportMode.CONCENTRATED:
+            institution_name = _text(self.cell(row, "供养机构"))
+            support["institution"] = self.context.institutions.get(institution_name)
+            if support["institution"] is None:
                 errors.append(
                     _need(
                         mapping,
                         line,
-                        "自理能力",
-                        "特困人员应填生活能自理、部分不能自理或完全不能自理",
+                        "供养机构",
+                        f"找不到养老机构“{institution_name}”"
+                        if institution_name
+                        else "集中供养应填写供养机构",
                     )
                 )
-            if mode == SupportMode.CONCENTRATED:
-                institution_name = _text(cell(row, "供养机构"))
-                institution = context.institutions.get(institution_name)
-                if institution is None:
-                    errors.append(
-                        _need(
-                            mapping,
-                            line,
-                            "供养机构",
-                            f"找不到养老机构“{institution_name}”"
-                            if institution_name
-                            else "集中供养应填写供养机构",
-                        )
-                    )
-        since = _date(cell(row, "纳入日期"))
+        return support
+
+    def _check_since_amount(
+        self, line: int, row: tuple[Any, ...], errors: list[str]
+    ) -> tuple[date | None, Decimal | None]:
+        """纳入日期 (a date, not after today) and 月保障金额 (blank, or a number not below 0)."""
+        since = _date(self.cell(row, "纳入日期"))
         if since is None:
-            errors.append(f"{where(line, '纳入日期')}：应为日期，如 2020-04-10")
+            errors.append(f"{self.where(line, '纳入日期')}：应为日期，如 2020-04-10")
         elif since > self.today:
-            errors.append(f"{where(line, '纳入日期')}：纳入日期不能晚于今天")
+            errors.append(f"{self.where(line, '纳入日期')}：纳入日期不能晚于今天")
         amount = None
-        amount_text = _text(cell(row, "月保障金额"))
+        amount_text = _text(self.cell(row, "月保障金额"))
         if amount_text:
             try:
                 amount = Decimal(amount_text)
                 if amount < 0:
                     raise InvalidOperation
             except InvalidOperation:
-                errors.append(f"{where(line, '月保障金额')}：应为不小于 0 的数字")
-        if errors or township is None or assistance is None or since is None:
-            self.result.errors.extend(errors)
-            return None
+                errors.append(f"{self.where(line, '月保障金额')}：应为不小于 0 的数字")
+        return since, amount
+
+    def _build_row(self, line: int, row: tuple[Any, ...], fields: dict[str, Any]) -> _Row | None:
+        """The person's row (and a household the file names and nobody has yet), validated
+        by the models' rules; None with the rules' messages placed on their cells."""
+        cell, township, name = self.cell, fields["unit"], fields["name"]
         household = None
         number_text = _text(cell(row, "户编号"))
         try:
@@ -403,25 +451,16 @@ class _Importer:
                         unit=township,
                         number=number_text,
                         head_name=name,
-                        assistance=assistance,
-                        community=community,
+                        assistance=fields["assistance"],
+                        community=fields["community"],
                         address=_text(cell(row, "家庭住址"))[:200],
                         phone=_text(cell(row, "联系电话"))[:30],
                     )
                     self.known.add(household)
             person = _person(
-                unit=township,
-                community=community,
-                name=name[:30],
-                id_number=number,
-                assistance=assistance,
-                since=since,
-                support_mode=mode,
-                self_care=self_care,
-                institution=institution,
+                **{**fields, "name": name[:30]},
                 relation=_text(cell(row, "与户主关系"))[:20],
                 phone=_text(cell(row, "联系电话"))[:30],
-                monthly_amount=amount,
                 note=_text(cell(row, "备注")),
             )
         except ValidationError as error:
@@ -432,7 +471,7 @@ class _Importer:
                     "number": "户编号",
                     "monthly_amount": "月保障金额",
                 }.get(field_name, "")
-                place = where(line, label) if label in mapping else f"第 {line} 行"
+                place = self.where(line, label) if label in self.mapping else f"第 {line} 行"
                 self.result.errors.extend(f"{place}：{m}" for m in messages)
             return None
         return _Row(line, person, household)

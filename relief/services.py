@@ -263,7 +263,7 @@ def visit_create(
     user: User | None = None,
     today: date | None = None,
 ) -> Visit:
-    if visited_on > (today or date.today()):
+    if visited_on > (today or timezone.localdate()):
         raise ValidationError({"visited_on": "探访日期不能晚于今天"})
     if visited_on < person.since:
         raise ValidationError({"visited_on": "探访日期不能早于纳入日期"})
