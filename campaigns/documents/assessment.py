@@ -22,6 +22,7 @@ from ..services.assessment import FAIL, GRADES, assessment_periods
 from .monthly import LIGHT_NAMES
 from .official import FONT_HEADING, SIZE_SMALL_TABLE, OfficialDocument
 from .workbooks import SCORE, Sheets
+from .wording import addressees_of, issuer_of
 
 RULES = [
     "各单位每项任务的年度得分，取该单位当年各已调度月份在该项任务上的月度得分的平均分；"
@@ -122,9 +123,8 @@ def assessment_table(campaign: Campaign, year: int) -> dict[str, Any]:
         "grades": grades,
         "rules": RULES,
         "title": f"关于{year}年度全区民政系统“打擂攻坚”工作考核结果的通报",
-        "issuer": campaign.issuing_unit or campaign.bureau.name,
-        "addressees": campaign.addressees
-        or "各镇街道民政办公室、兰山经济开发区社会事务局，局机关各科室：",
+        "issuer": issuer_of(campaign),
+        "addressees": addressees_of(campaign),
     }
 
 
