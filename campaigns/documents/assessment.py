@@ -21,8 +21,8 @@ from ..selectors.plan import campaigns_visible_to
 from ..services.assessment import FAIL, GRADES, assessment_periods
 from .monthly import LIGHT_NAMES
 from .official import FONT_HEADING, SIZE_SMALL_TABLE, OfficialDocument
-from .workbooks import SCORE, Sheets
 from .wording import addressees_of, issuer_of
+from .workbooks import SCORE, Sheets
 
 RULES = [
     "各单位每项任务的年度得分，取该单位当年各已调度月份在该项任务上的月度得分的平均分；"

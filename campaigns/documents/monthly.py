@@ -285,12 +285,19 @@ def _problems(doc: OfficialDocument, c: dict[str, Any]) -> None:
         doc.paragraph("各单位未报告突出问题。")
 
 
-def monthly_docx(bulletin: Bulletin) -> bytes:
+def bulletin_head(bulletin: Bulletin) -> OfficialDocument:
+    """A bulletin's document up to its addressees (issue line, title, 主送), monthly or quarterly."""
     c = bulletin.content
     doc = OfficialDocument(title=bulletin.title, author=c["issuer"])
     doc.issue_line(c.get("issue", issue_text(bulletin.number)))
     doc.title(bulletin.title)
     doc.addressees(c["addressees"])
+    return doc
+
+
+def monthly_docx(bulletin: Bulletin) -> bytes:
+    c = bulletin.content
+    doc = bulletin_head(bulletin)
     if c.get("corrections"):
         _corrections(doc, bulletin.number, c["corrections"])
     doc.paragraph(f"现将{c['period']}全区民政系统“打擂攻坚”工作调度情况通报如下：")

@@ -7,9 +7,9 @@ from decimal import Decimal
 from typing import Any
 
 from ..models import Bulletin, Light
-from .monthly import LIGHT_NAMES, change_text
-from .official import FONT_HEADING, OfficialDocument
-from .wording import cn_number, issue_text
+from .monthly import LIGHT_NAMES, bulletin_head, change_text
+from .official import FONT_HEADING
+from .wording import cn_number
 
 NEXT_STEPS = [
     "1.对照季度排名查找差距。亮红灯、名次下滑的单位要认真分析原因，制定整改措施，限期赶上进度。",
@@ -181,10 +181,7 @@ def push_table(content: dict[str, Any], push: dict[str, Any]) -> tuple[list[str]
 
 def quarterly_docx(bulletin: Bulletin) -> bytes:
     c = bulletin.content
-    doc = OfficialDocument(title=bulletin.title, author=c["issuer"])
-    doc.issue_line(c.get("issue", issue_text(bulletin.number)))
-    doc.title(bulletin.title)
-    doc.addressees(c["addressees"])
+    doc = bulletin_head(bulletin)
     doc.text(bulletin.text or c["draft_text"])
     doc.signature(c["issuer"], c.get("issued_on", ""))
 
