@@ -353,7 +353,7 @@ def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "history": household.history.select_related("history_user").order_by("-history_date")[
                 :20
             ],
-            "today": date.today(),
+            "today": timezone.localdate(),
         },
     )
 
