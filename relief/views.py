@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from django.contrib import messages
@@ -346,7 +345,7 @@ def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "history": household.history.select_related("history_user").order_by("-history_date")[
                 :20
             ],
-            "today": date.today(),
+            "today": timezone.localdate(),
         },
     )
 
