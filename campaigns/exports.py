@@ -9,7 +9,8 @@ from django.http import HttpResponse
 from openpyxl import Workbook
 
 from org.dates import cn_date
-from org.xlsx import add_table, new_workbook, response, write_cell
+from org.shortcuts import workbook_response
+from org.xlsx import add_table, new_workbook, write_cell
 
 from .models import Campaign, IndicatorKind, Task
 from .rules import effective_target
@@ -162,4 +163,4 @@ def plan_workbook(campaign: Campaign, tasks: QuerySet[Task]) -> Workbook:
 
 
 def plan_xlsx_response(campaign: Campaign, tasks: QuerySet[Task]) -> HttpResponse:
-    return response(plan_workbook(campaign, tasks), f"{campaign.title}.xlsx")
+    return workbook_response(plan_workbook(campaign, tasks), f"{campaign.title}.xlsx")

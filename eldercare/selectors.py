@@ -11,9 +11,14 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import TruncMonth
-from django.http import Http404
 
-from org.access import MANAGE, REPORT, VIEW, record_units_visible_to
+from org.access import (
+    VIEW,
+    can_write_records,
+    get_or_404,
+    record_units_visible_to,
+    record_units_writable_by,
+)
 from org.models import RecordsDomain, Role, Unit, UnitKind
 
 from .indicators import slots_due
@@ -31,31 +36,24 @@ from .models import (
 DOMAIN = RecordsDomain.ELDERCARE
 
 
+# The records rule is org.access's; these name it for the eldercare records.
+
+
 def visible_units(user: Any) -> QuerySet[Unit]:
     return record_units_visible_to(user, DOMAIN, VIEW)
 
 
 def writable_units(user: Any) -> QuerySet[Unit]:
-    return Unit.objects.filter(
-        Q(pk__in=record_units_visible_to(user, DOMAIN, REPORT))
-        | Q(pk__in=record_units_visible_to(user, DOMAIN, MANAGE))
-    )
+    return record_units_writable_by(user, DOMAIN)
 
 
 def can_write(user: Any, unit: Unit) -> bool:
-    return writable_units(user).filter(pk=unit.pk).exists()
+    return can_write_records(user, unit, DOMAIN)
 
 
 def can_inspect(user: Any, unit: Unit) -> bool:
     """四赛 scores are given by the bureau and townships, never by the institution itself."""
     return getattr(user, "role", None) != Role.INSTITUTION and can_write(user, unit)
-
-
-def _get(queryset: QuerySet[Any], pk: Any) -> Any:
-    try:
-        return queryset.get(pk=pk)
-    except (queryset.model.DoesNotExist, ValueError, TypeError):
-        raise Http404("记录不存在或无权查看") from None
 
 
 def institution_units(user: Any) -> QuerySet[Unit]:
@@ -69,7 +67,7 @@ def institution_units(user: Any) -> QuerySet[Unit]:
 
 def get_institution_unit(user: Any, pk: Any, *, write: bool = False) -> Unit:
     """An institution unit the user sees (404 otherwise); 403 for a write they may not make."""
-    unit = _get(institution_units(user), pk)
+    unit = get_or_404(institution_units(user), pk)
     if write and not can_write(user, unit):
         raise PermissionDenied("没有修改该机构记录的权限")
     return unit
@@ -82,7 +80,7 @@ def facilities_visible_to(user: Any) -> QuerySet[CommunityFacility]:
 
 
 def get_facility(user: Any, pk: Any, *, write: bool = False) -> CommunityFacility:
-    facility = _get(facilities_visible_to(user), pk)
+    facility = get_or_404(facilities_visible_to(user), pk)
     if write and not can_write(user, facility.community):
         raise PermissionDenied("没有修改该设施的权限")
     return facility
@@ -95,7 +93,7 @@ def centres_visible_to(user: Any) -> QuerySet[ComprehensiveCentre]:
 
 
 def get_centre(user: Any, pk: Any, *, write: bool = False) -> ComprehensiveCentre:
-    centre = _get(centres_visible_to(user), pk)
+    centre = get_or_404(centres_visible_to(user), pk)
     if write and not can_write(user, centre.street):
         raise PermissionDenied("没有修改该中心的权限")
     return centre
@@ -103,7 +101,7 @@ def get_centre(user: Any, pk: Any, *, write: bool = False) -> ComprehensiveCentr
 
 def get_post(user: Any, pk: Any) -> DisplayPost:
     posts = DisplayPost.objects.filter(institution__unit__in=visible_units(user))
-    return _get(posts, pk)
+    return get_or_404(posts, pk)
 
 
 def communities_for(user: Any, *, write: bool = False) -> QuerySet[Unit]:

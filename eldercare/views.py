@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from org.current import acting_user as _user
 from org.models import Unit, User
+from org.shortcuts import apply_errors
 from org.uploads import file_response
 
 from . import indicators, photos, selectors, services
@@ -35,14 +36,6 @@ def _month_end(first: date) -> date:
     from datetime import timedelta
 
     return (first.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
-
-
-def _apply_errors(form: Any, error: ValidationError) -> None:
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error.messages)
-        return
-    for field, errors in error.message_dict.items():
-        form.add_error(field if field in form.fields else None, errors)
 
 
 @require_GET
@@ -118,7 +111,7 @@ def institution_edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.institution_save(unit=unit, user=user, **form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, "机构信息已保存。")
             return redirect("eldercare:institution_detail", pk=unit.pk)
@@ -156,7 +149,7 @@ def institution_displays(request: HttpRequest, pk: int) -> HttpResponse:
                     user=user,
                 )
             except ValidationError as error:
-                _apply_errors(form, error)
+                apply_errors(form, error)
             else:
                 messages.success(request, "照片已晒出。")
                 return redirect("eldercare:institution_displays", pk=unit.pk)
@@ -196,7 +189,7 @@ def inspection_create(request: HttpRequest, pk: int) -> HttpResponse:
             try:
                 services.inspection_create(institution=profile, user=user, **form.cleaned_data)
             except ValidationError as error:
-                _apply_errors(form, error)
+                apply_errors(form, error)
             else:
                 messages.success(request, "检查得分已登记。")
                 return redirect("eldercare:institution_detail", pk=unit.pk)
@@ -252,7 +245,7 @@ def _facility_form(request: HttpRequest, facility: Any = None) -> HttpResponse:
         try:
             services.facility_save(community=community, facility=facility, user=user, **data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, "设施信息已保存。")
             return redirect("eldercare:facility_list")
@@ -296,7 +289,7 @@ def _centre_form(request: HttpRequest, centre: Any = None) -> HttpResponse:
         try:
             services.centre_save(street=street, centre=centre, user=user, **data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, "中心信息已保存。")
             return redirect("eldercare:centre_list")

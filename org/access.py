@@ -143,6 +143,20 @@ def record_unit_ids_visible_to(
     return unit_ids_visible_to(user, perm)
 
 
+def record_units_writable_by(user: User | AnonymousUser, domain: str) -> QuerySet[Unit]:
+    """Units whose records (of `domain`) the user keeps: REPORT through the records rule
+    (the townships, institutions and the section that keeps the domain), or the office's MANAGE."""
+    return Unit.objects.filter(
+        Q(pk__in=record_units_visible_to(user, domain, REPORT))
+        | Q(pk__in=record_units_visible_to(user, domain, MANAGE))
+    )
+
+
+def can_write_records(user: User | AnonymousUser, unit: Unit, domain: str) -> bool:
+    """Whether the user may add or change `domain` records of this unit."""
+    return record_units_writable_by(user, domain).filter(pk=unit.pk).exists()
+
+
 def home_bureaus(user: User | AnonymousUser) -> QuerySet[Unit]:
     """The bureaus whose trees hold the user's scope: whose plans the user takes part in."""
     if policy_for(user) is None:
@@ -163,18 +177,42 @@ def has_unit_perm(user: User | AnonymousUser, unit: Unit, perm: str = VIEW) -> b
     ).exists()
 
 
-def get_unit_for_user(user: User | AnonymousUser, pk: Any, perm: str = VIEW) -> Unit:
-    """The unit, or 404 if the user may not see it, or 403 if they see it but lack `perm`."""
-    try:
-        unit = units_visible_to(user).get(pk=pk)
-    except (Unit.DoesNotExist, ValueError, TypeError):
-        raise Http404("单位不存在或无权查看") from None
-    if perm != VIEW and not has_unit_perm(user, unit, perm):
-        raise PermissionDenied("没有该单位的操作权限")
-    return unit
+def is_bureau_office(user: User | AnonymousUser, bureau: Unit) -> bool:
+    """The user works in the office (局办公室) of this bureau: runs its campaigns, keeps its plans.
+
+    Holding MANAGE on the bureau says it: ROLE_POLICIES gives MANAGE to the office role alone,
+    and `policy_for` reads the user's current role, so a grant left from an old role counts
+    for nothing.
+    """
+    return has_unit_perm(user, bureau, MANAGE)
+
+
+def bureaus_managed_by(user: User | AnonymousUser) -> QuerySet[Unit]:
+    """The bureaus whose office the user works in, in tree order; a lazy query."""
+    return units_visible_to(user, MANAGE).filter(kind=UnitKind.BUREAU).order_by("path")
 
 
 M = TypeVar("M", bound=Model)
+
+
+def get_or_404(queryset: QuerySet[M], pk: Any, message: str = "记录不存在或无权查看") -> M:
+    """The row of `queryset` with this pk, or 404 with `message`.
+
+    A row that does not exist, one outside the (scoped) queryset and a pk that is not a number
+    all give the same answer, so a refusal never confirms that a record exists.
+    """
+    try:
+        return queryset.get(pk=pk)
+    except (ObjectDoesNotExist, ValueError, TypeError):
+        raise Http404(message) from None
+
+
+def get_unit_for_user(user: User | AnonymousUser, pk: Any, perm: str = VIEW) -> Unit:
+    """The unit, or 404 if the user may not see it, or 403 if they see it but lack `perm`."""
+    unit = get_or_404(units_visible_to(user), pk, "单位不存在或无权查看")
+    if perm != VIEW and not has_unit_perm(user, unit, perm):
+        raise PermissionDenied("没有该单位的操作权限")
+    return unit
 
 
 def scope_queryset(
@@ -194,10 +232,7 @@ def get_object_for_user(
     write_perm: str = REPORT,
 ) -> M:
     """One row hanging on a unit: 404 outside the user's sight, 403 when seen but not writable."""
-    try:
-        obj = scope_queryset(user, queryset, unit_field=unit_field).get(pk=pk)
-    except (ObjectDoesNotExist, ValueError, TypeError):
-        raise Http404("记录不存在或无权查看") from None
+    obj = get_or_404(scope_queryset(user, queryset, unit_field=unit_field), pk)
     if write:
         unit = obj
         for part in unit_field.split("__"):

@@ -7,7 +7,7 @@ from typing import Any
 from django import forms
 from django.contrib.auth import password_validation
 
-from .access import MANAGE, units_visible_to, users_visible_to
+from .access import MANAGE, bureaus_managed_by, units_visible_to, users_visible_to
 from .models import Leader, Role, Unit, UnitKind, User
 from .text import text_error
 
@@ -193,9 +193,7 @@ class LeaderForm(TextRuleForm, forms.ModelForm):
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = units_visible_to(user, MANAGE).filter(  # type: ignore[attr-defined]
-            kind=UnitKind.BUREAU
-        )
+        self.fields["unit"].queryset = bureaus_managed_by(user)  # type: ignore[attr-defined]
         self.fields["user"].queryset = users_visible_to(user).filter(  # type: ignore[attr-defined]
             role=Role.LEADER, is_active=True
         )

@@ -8,8 +8,7 @@ from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.forms import BaseForm
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -18,6 +17,7 @@ from .access import (
     MANAGE,
     can_manage,
     get_object_for_user,
+    get_or_404,
     get_unit_for_user,
     manager_required,
     users_visible_to,
@@ -25,6 +25,7 @@ from .access import (
 from .forms import LeaderForm, SetPasswordForm, UnitForm, UserForm
 from .home import render_panels
 from .models import Leader, Notice, Role, UnitKind, User
+from .shortcuts import apply_errors
 
 HOME_TEMPLATES: dict[str, str] = {
     Role.LEADER: "org/home_leader.html",
@@ -33,14 +34,6 @@ HOME_TEMPLATES: dict[str, str] = {
     Role.TOWNSHIP: "org/home_township.html",
     Role.INSTITUTION: "org/home_institution.html",
 }
-
-
-def _apply_errors(form: BaseForm, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
 
 
 @require_GET
@@ -115,7 +108,7 @@ def unit_create(request: HttpRequest) -> HttpResponse:
         try:
             unit = services.unit_create(**form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, f"已新增单位“{unit.name}”")
             return redirect("org:unit_detail", pk=unit.pk)
@@ -134,7 +127,7 @@ def unit_edit(request: HttpRequest, pk: int) -> HttpResponse:
             services.unit_update(unit=unit, **form.cleaned_data)
         except ValidationError as error:
             unit.refresh_from_db()
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, f"已保存“{unit.name}”")
             return redirect("org:unit_detail", pk=unit.pk)
@@ -171,7 +164,7 @@ def leader_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         try:
             saved = services.leader_save(leader=leader, **form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, f"已保存局领导“{saved.name}”")
             return redirect("org:leader_list")
@@ -200,10 +193,7 @@ def user_list(request: HttpRequest) -> HttpResponse:
 
 def _get_managed_user(request: HttpRequest, pk: int) -> User:
     """The user, or 404 for anyone who may not manage them (the id is not confirmed)."""
-    try:
-        return users_visible_to(request.user).get(pk=pk)
-    except (User.DoesNotExist, ValueError):
-        raise Http404("用户不存在或无权管理") from None
+    return get_or_404(users_visible_to(request.user), pk, "用户不存在或无权管理")
 
 
 @manager_required
@@ -224,7 +214,7 @@ def user_create(request: HttpRequest) -> HttpResponse:
                 email=data["email"],
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, f"已新增用户“{created.display_name}”")
             return redirect("org:user_list")
@@ -261,7 +251,7 @@ def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
                     is_active=data["is_active"],
                 )
             except ValidationError as error:
-                _apply_errors(form, error)
+                apply_errors(form, error)
             else:
                 messages.success(request, f"已保存用户“{target.display_name}”")
                 return redirect("org:user_list")

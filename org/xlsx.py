@@ -5,11 +5,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
-from io import BytesIO
 from typing import Any
-from urllib.parse import quote
 
-from django.http import HttpResponse
 from openpyxl import Workbook
 from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
@@ -94,11 +91,3 @@ def new_workbook() -> Workbook:
     workbook = Workbook()
     workbook.remove(workbook.active)
     return workbook
-
-
-def response(workbook: Workbook, filename: str) -> HttpResponse:
-    buffer = BytesIO()
-    workbook.save(buffer)
-    reply = HttpResponse(buffer.getvalue(), content_type=XLSX)
-    reply["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
-    return reply

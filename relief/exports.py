@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from io import BytesIO
 from typing import Any
-from urllib.parse import quote
 
 from django.http import HttpResponse
 from openpyxl import Workbook
@@ -13,12 +11,14 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, NamedStyle
 from openpyxl.utils import get_column_letter
 
+from org.shortcuts import workbook_response
+
 from .models import Person
 from .roster import HEADERS
 
 
 def template_response() -> HttpResponse:
-    from org.xlsx import add_table, new_workbook, response
+    from org.xlsx import add_table, new_workbook
 
     workbook = new_workbook()
     add_table(
@@ -45,7 +45,7 @@ def template_response() -> HttpResponse:
             ]
         ],
     )
-    return response(workbook, "救助对象台账模板.xlsx")
+    return workbook_response(workbook, "救助对象台账模板.xlsx")
 
 
 def _styles() -> tuple[NamedStyle, NamedStyle]:
@@ -72,7 +72,7 @@ def export_response(persons: Iterable[Person], filename: str) -> HttpResponse:
     Written in openpyxl's write-only mode with two named styles, so tens of thousands of rows
     take seconds, not minutes; text is always stored as text (never a formula).
     """
-    from org.xlsx import XLSX, write_cell
+    from org.xlsx import write_cell
 
     workbook = Workbook(write_only=True)
     header_style, body_style = _styles()
@@ -111,8 +111,4 @@ def export_response(persons: Iterable[Person], filename: str) -> HttpResponse:
         status = p.get_status_display() + (f"（{p.ended_on:%Y-%m-%d}退出）" if p.ended_on else "")
         row.append(cell(status, "roster_body"))
         sheet.append(row)
-    buffer = BytesIO()
-    workbook.save(buffer)
-    reply = HttpResponse(buffer.getvalue(), content_type=XLSX)
-    reply["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
-    return reply
+    return workbook_response(workbook, filename)

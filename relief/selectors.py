@@ -8,14 +8,15 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
-from django.http import Http404
 
 from org.access import (
-    MANAGE,
     REPORT,
     VIEW,
+    can_write_records,
+    get_or_404,
     record_unit_ids_visible_to,
     record_units_visible_to,
+    record_units_writable_by,
 )
 from org.models import TOWNSHIP_KINDS, RecordsDomain, Role, Unit, UnitKind, User
 
@@ -33,20 +34,19 @@ from .models import (
 DOMAIN = RecordsDomain.RELIEF
 
 
+# The records rule is org.access's; these name it for the relief rosters.
+
+
 def visible_units(user: Any) -> QuerySet[Unit]:
     return record_units_visible_to(user, DOMAIN, VIEW)
 
 
 def writable_units(user: Any) -> QuerySet[Unit]:
-    """Units whose rosters the user keeps: REPORT through the records rule, or the office's MANAGE."""
-    return Unit.objects.filter(
-        Q(pk__in=record_units_visible_to(user, DOMAIN, REPORT))
-        | Q(pk__in=record_units_visible_to(user, DOMAIN, MANAGE))
-    )
+    return record_units_writable_by(user, DOMAIN)
 
 
 def can_write(user: Any, unit: Unit) -> bool:
-    return writable_units(user).filter(pk=unit.pk).exists()
+    return can_write_records(user, unit, DOMAIN)
 
 
 def can_see_full_id(user: Any, person: Person) -> bool:
@@ -79,24 +79,17 @@ def households_visible_to(user: Any) -> QuerySet[Household]:
 
 def get_person(user: Any, pk: Any, *, write: bool = False) -> Person:
     """The person, 404 outside the user's sight, 403 when seen but not theirs to keep."""
-    try:
-        person = (
-            persons_visible_to(user)
-            .select_related("unit", "community", "household", "institution")
-            .get(pk=pk)
-        )
-    except (Person.DoesNotExist, ValueError, TypeError):
-        raise Http404("记录不存在或无权查看") from None
+    person = get_or_404(
+        persons_visible_to(user).select_related("unit", "community", "household", "institution"),
+        pk,
+    )
     if write and not can_write(user, person.unit):
         raise PermissionDenied("没有修改该记录的权限")
     return person
 
 
 def get_household(user: Any, pk: Any) -> Household:
-    try:
-        return households_visible_to(user).select_related("unit", "community").get(pk=pk)
-    except (Household.DoesNotExist, ValueError, TypeError):
-        raise Http404("记录不存在或无权查看") from None
+    return get_or_404(households_visible_to(user).select_related("unit", "community"), pk)
 
 
 def townships_for(user: Any, *, write: bool = False) -> QuerySet[Unit]:
@@ -284,14 +277,9 @@ def pending_claims(user: Any) -> QuerySet[IdClaim]:
 
 def get_claim(user: Any, pk: Any) -> IdClaim:
     """The claim, 404 for anyone off the section's desk (a township never opens one)."""
-    try:
-        return (
-            claims_for_desk(user)
-            .select_related("unit", "requested_by", "decided_by", "person")
-            .get(pk=pk)
-        )
-    except (IdClaim.DoesNotExist, ValueError, TypeError):
-        raise Http404("记录不存在或无权查看") from None
+    return get_or_404(
+        claims_for_desk(user).select_related("unit", "requested_by", "decided_by", "person"), pk
+    )
 
 
 def claim_person(user: Any, claim: IdClaim) -> Person | None:

@@ -18,6 +18,7 @@ from audit.models import Action, Outcome
 from audit.services import record
 from org.current import acting_user as _user
 from org.models import User
+from org.shortcuts import apply_errors
 
 from . import exports, roster, selectors, services
 from .forms import (
@@ -54,14 +55,6 @@ def _filters(request: HttpRequest) -> selectors.PersonFilter:
         status=status if status in PersonStatus.values else "",
         unvisited=get.get("unvisited") == "1",
     )
-
-
-def _apply_errors(form: Any, error: ValidationError) -> None:
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error.messages)
-        return
-    for field, errors in error.message_dict.items():
-        form.add_error(field if field in form.fields else None, errors)
 
 
 @require_GET
@@ -164,7 +157,7 @@ def person_create(request: HttpRequest) -> HttpResponse:
                 detail={"reason": "id_claim_limit"},
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             if isinstance(saved, IdClaim):
                 # The same answer whichever roster the number is on, and nothing of it: a blank
@@ -252,7 +245,7 @@ def _person_form_page(
         try:
             save(person, form.cleaned_data, user)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, f"{title}已保存。")
             return redirect("relief:person_detail", pk=person.pk)
@@ -395,7 +388,7 @@ def claim_detail(request: HttpRequest, pk: int) -> HttpResponse:
             else:
                 services.id_claim_reject(claim=claim, user=user, note=data["note"])
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             done = (
                 "已同意并通知申请镇街"

@@ -7,7 +7,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
-from org.access import MANAGE, REPORT, has_unit_perm, home_bureaus, units_visible_to
+from org.access import MANAGE, REPORT, get_or_404, has_unit_perm, home_bureaus, units_visible_to
 from org.models import Role, Unit, User
 
 from ..models import CampaignStatus, Period
@@ -26,15 +26,12 @@ def get_template_target(
 ) -> tuple[Period, Unit]:
     """The period and unit of a template: 404 unless the user sees the unit's reports of the
     period (its own staff, the bureau's office and leaders), 403 to upload without the right."""
-    try:
-        unit = units_visible_to(user).get(pk=unit_pk)
-        period = Period.objects.select_related("campaign__bureau").get(
-            pk=period_pk,
-            campaign__status=CampaignStatus.PUBLISHED,
-            campaign__bureau__in=home_bureaus(user),
-        )
-    except (Unit.DoesNotExist, Period.DoesNotExist, ValueError, TypeError):
-        raise Http404("调度期或单位不存在，或无权查看") from None
+    missing = "调度期或单位不存在，或无权查看"
+    unit = get_or_404(units_visible_to(user), unit_pk, missing)
+    periods = Period.objects.select_related("campaign__bureau").filter(
+        campaign__status=CampaignStatus.PUBLISHED, campaign__bureau__in=home_bureaus(user)
+    )
+    period = get_or_404(periods, period_pk, missing)
     if not reports_visible_to(user).filter(period=period, unit=unit).exists():
         raise Http404("这个单位本期没有月报，或无权查看")
     if upload and not may_upload(user, unit):

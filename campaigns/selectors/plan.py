@@ -8,7 +8,13 @@ from typing import Any
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 
-from org.access import MANAGE, has_unit_perm, home_bureaus, units_visible_to
+from org.access import (
+    bureaus_managed_by,
+    get_or_404,
+    home_bureaus,
+    is_bureau_office,
+    units_visible_to,
+)
 from org.models import Leader, Role, Unit, User
 
 from ..models import Campaign, CampaignStatus, Indicator, Target, Task
@@ -20,26 +26,25 @@ WHOLE_PLAN_ROLES = (Role.LEADER, Role.OFFICE, Role.SECTION)
 def campaigns_visible_to(user: User) -> QuerySet[Campaign]:
     """Published plans of the user's bureau; drafts too for those who manage the bureau."""
     bureaus = home_bureaus(user)
-    managed = units_visible_to(user, MANAGE)
     return Campaign.objects.filter(bureau__in=bureaus).filter(
-        ~Q(status=CampaignStatus.DRAFT) | Q(bureau__in=managed)
+        ~Q(status=CampaignStatus.DRAFT) | Q(bureau__in=bureaus_managed_by(user))
     )
 
 
 def get_campaign_for_user(user: User, pk: Any, *, write: bool = False) -> Campaign:
-    try:
-        campaign = campaigns_visible_to(user).select_related("bureau").get(pk=pk)
-    except (Campaign.DoesNotExist, ValueError, TypeError):
-        raise Http404("方案不存在或无权查看") from None
-    if write and not can_edit_plan(user, campaign):
+    campaign = get_or_404(
+        campaigns_visible_to(user).select_related("bureau"), pk, "方案不存在或无权查看"
+    )
+    if write and not can_manage_campaign(user, campaign):
         from django.core.exceptions import PermissionDenied
 
         raise PermissionDenied("只有局办公室可以修改工作方案")
     return campaign
 
 
-def can_edit_plan(user: User, campaign: Campaign) -> bool:
-    return has_unit_perm(user, campaign.bureau, MANAGE)
+def can_manage_campaign(user: User, campaign: Campaign) -> bool:
+    """The campaign's bureau office: edits the plan, runs the periods, summaries and assessment."""
+    return is_bureau_office(user, campaign.bureau)
 
 
 def tasks_visible_to(user: User, campaign: Campaign) -> QuerySet[Task]:
@@ -53,10 +58,7 @@ def tasks_visible_to(user: User, campaign: Campaign) -> QuerySet[Task]:
 
 
 def get_task_for_user(user: User, pk: Any) -> Task:
-    try:
-        task = Task.objects.select_related("campaign__bureau").get(pk=pk)
-    except (Task.DoesNotExist, ValueError, TypeError):
-        raise Http404("任务不存在或无权查看") from None
+    task = get_or_404(Task.objects.select_related("campaign__bureau"), pk, "任务不存在或无权查看")
     if not campaigns_visible_to(user).filter(pk=task.campaign_id).exists() or not (
         tasks_visible_to(user, task.campaign).filter(pk=task.pk).exists()
     ):
@@ -66,7 +68,7 @@ def get_task_for_user(user: User, pk: Any) -> Task:
 
 def can_edit_indicators(user: User, task: Task) -> bool:
     """The office, or staff of a section responsible for the task."""
-    if can_edit_plan(user, task.campaign):
+    if can_manage_campaign(user, task.campaign):
         return True
     if getattr(user, "role", None) != Role.SECTION or not user.is_active:
         return False
@@ -74,10 +76,9 @@ def can_edit_indicators(user: User, task: Task) -> bool:
 
 
 def get_indicator_for_user(user: User, pk: Any) -> Indicator:
-    try:
-        indicator = Indicator.objects.select_related("task__campaign__bureau").get(pk=pk)
-    except (Indicator.DoesNotExist, ValueError, TypeError):
-        raise Http404("指标不存在或无权查看") from None
+    indicator = get_or_404(
+        Indicator.objects.select_related("task__campaign__bureau"), pk, "指标不存在或无权查看"
+    )
     get_task_for_user(user, indicator.task_id)
     return indicator
 

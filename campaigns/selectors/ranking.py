@@ -5,9 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import Q, QuerySet
-from django.http import Http404
 
-from org.access import MANAGE, home_bureaus, units_visible_to
+from org.access import bureaus_managed_by, get_or_404, home_bureaus
 from org.models import Role, User
 
 from ..models import Bulletin, CampaignStatus
@@ -23,7 +22,7 @@ def bulletins_visible_to(user: User) -> QuerySet[Bulletin]:
     )
     # A summary the office has not published yet (its text still a draft) is the office's alone.
     bulletins = bulletins.filter(
-        Q(published_at__isnull=False) | Q(campaign__bureau__in=units_visible_to(user, MANAGE))
+        Q(published_at__isnull=False) | Q(campaign__bureau__in=bureaus_managed_by(user))
     )
     if user.role not in (Role.LEADER, Role.OFFICE, Role.SECTION):
         bulletins = bulletins.filter(Q(campaign__peers_visible=True))
@@ -31,7 +30,4 @@ def bulletins_visible_to(user: User) -> QuerySet[Bulletin]:
 
 
 def get_bulletin_for_user(user: User, pk: Any) -> Bulletin:
-    try:
-        return bulletins_visible_to(user).get(pk=pk)
-    except (Bulletin.DoesNotExist, ValueError, TypeError):
-        raise Http404("通报不存在或无权查看") from None
+    return get_or_404(bulletins_visible_to(user), pk, "通报不存在或无权查看")

@@ -5,9 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import Count, Prefetch, Q, QuerySet
-from django.http import Http404
 
-from org.access import MANAGE, REPORT, has_unit_perm, home_bureaus, units_visible_to
+from org.access import REPORT, get_or_404, has_unit_perm, home_bureaus, units_visible_to
 from org.models import Role, Unit, User
 
 from ..models import (
@@ -22,6 +21,7 @@ from ..models import (
     Task,
 )
 from ..rules import effective_target
+from .plan import can_manage_campaign
 
 
 def reviewable_tasks(user: User) -> QuerySet[Task]:
@@ -57,14 +57,11 @@ def reports_visible_to(user: User) -> QuerySet[Report]:
 
 
 def get_report_for_user(user: User, pk: Any) -> Report:
-    try:
-        return (
-            reports_visible_to(user)
-            .select_related("period__campaign__bureau", "task", "unit")
-            .get(pk=pk)
-        )
-    except (Report.DoesNotExist, ValueError, TypeError):
-        raise Http404("月报不存在或无权查看") from None
+    return get_or_404(
+        reports_visible_to(user).select_related("period__campaign__bureau", "task", "unit"),
+        pk,
+        "月报不存在或无权查看",
+    )
 
 
 def can_fill(user: User, report: Report) -> bool:
@@ -87,7 +84,7 @@ def can_run_periods(user: User, report_or_period: Report | Period) -> bool:
         if isinstance(report_or_period, Report)
         else report_or_period.campaign
     )
-    return has_unit_perm(user, campaign.bureau, MANAGE)
+    return can_manage_campaign(user, campaign)
 
 
 def report_page(report: Report) -> dict[str, Any]:
@@ -231,10 +228,7 @@ def periods_visible_to(user: User) -> QuerySet[Period]:
 
 
 def get_period_for_user(user: User, pk: Any) -> Period:
-    try:
-        return periods_visible_to(user).get(pk=pk)
-    except (Period.DoesNotExist, ValueError, TypeError):
-        raise Http404("调度期不存在或无权查看") from None
+    return get_or_404(periods_visible_to(user), pk, "调度期不存在或无权查看")
 
 
 def period_matrix(period: Period, units: QuerySet[Unit] | None = None) -> dict[str, Any]:
@@ -259,9 +253,6 @@ def period_matrix(period: Period, units: QuerySet[Unit] | None = None) -> dict[s
 
 
 def evidence_for_user(user: User, pk: Any) -> Evidence:
-    try:
-        evidence = Evidence.objects.select_related("report").get(pk=pk)
-    except (Evidence.DoesNotExist, ValueError, TypeError):
-        raise Http404("材料不存在或无权查看") from None
+    evidence = get_or_404(Evidence.objects.select_related("report"), pk, "材料不存在或无权查看")
     get_report_for_user(user, evidence.report_id)
     return evidence

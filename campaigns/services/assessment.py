@@ -22,7 +22,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Sum
 
-from org.access import MANAGE, has_unit_perm
 from org.models import Unit, User
 
 from ..models import (
@@ -35,6 +34,7 @@ from ..models import (
     PeriodStatus,
     Standing,
 )
+from ..selectors.plan import can_manage_campaign
 from .ranking import _q, competition_ranks
 
 GRADES = ((Decimal(90), "优秀"), (Decimal(80), "良好"), (Decimal(60), "合格"))
@@ -58,7 +58,8 @@ def assessment_periods(campaign: Campaign, year: int) -> list[Period]:
 
 
 def _office_only(user: User | None, campaign: Campaign) -> None:
-    if user is None or not has_unit_perm(user, campaign.bureau, MANAGE):
+    """Refuse anyone but the campaign's office: an adjustment always has a person behind it."""
+    if user is None or not can_manage_campaign(user, campaign):
         raise PermissionDenied("只有局办公室可以录入加扣分")
 
 

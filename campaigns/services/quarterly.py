@@ -19,7 +19,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from org.access import MANAGE, has_unit_perm
 from org.dates import cn_date
 from org.models import User
 
@@ -42,6 +41,7 @@ from ..rules.standings import (
     standing_order,
     standings_grouped,
 )
+from ..selectors.plan import can_manage_campaign
 from .dispatch import bulletin_issue
 from .ranking import _q
 from .reporting import period_bounds
@@ -82,7 +82,8 @@ def campaign_quarters(campaign: Campaign) -> list[dict[str, Any]]:
 
 
 def _office_only(user: User | None, campaign: Campaign, action: str) -> None:
-    if user is not None and not has_unit_perm(user, campaign.bureau, MANAGE):
+    """Refuse anyone but the campaign's office; `user=None` is a job or command, not a person."""
+    if user is not None and not can_manage_campaign(user, campaign):
         raise PermissionDenied(f"只有局办公室可以{action}")
 
 

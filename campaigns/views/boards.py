@@ -41,7 +41,7 @@ def board(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "board": board_for(campaign, period),
             "campaign": campaign,
-            "can_manage": plan_selectors.can_edit_plan(user, campaign),
+            "can_manage": plan_selectors.can_manage_campaign(user, campaign),
         },
     )
 

@@ -7,22 +7,20 @@ bureau's own staff; the assessment is read by leaders and the office and kept by
 
 from __future__ import annotations
 
-from urllib.parse import quote
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
-from org.access import MANAGE, has_unit_perm
 from org.current import acting_user as _user
 from org.models import Role, User
-from org.xlsx import XLSX
+from org.shortcuts import download_response, workbook_response
 
 from .. import documents
 from ..documents.quarterly import contest_charts
 from ..documents.typesetting import text_blocks
+from ..documents.wording import issue_text
 from ..models import Bulletin, BulletinKind, Campaign, CampaignStatus
 from ..selectors import plan as plan_selectors
 from ..selectors import ranking as ranking_selectors
@@ -34,20 +32,12 @@ STAFF = (Role.LEADER, Role.OFFICE, Role.SECTION)
 ASSESSMENT_READERS = (Role.LEADER, Role.OFFICE)
 
 
-def _is_office(user: User, campaign: Campaign) -> bool:
-    return has_unit_perm(user, campaign.bureau, MANAGE)
-
-
-def _download(data: bytes, content_type: str, filename: str) -> HttpResponse:
-    response = HttpResponse(data, content_type=content_type)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
-    return response
-
-
 def _bulletin(user: User, pk: int, *, quarterly: bool = False) -> Bulletin:
     """The bulletin if the user may see it; an unpublished summary only for the office."""
     bulletin = ranking_selectors.get_bulletin_for_user(user, pk)
-    if bulletin.published_at is None and not _is_office(user, bulletin.campaign):
+    if bulletin.published_at is None and not plan_selectors.can_manage_campaign(
+        user, bulletin.campaign
+    ):
         raise Http404("通报不存在或无权查看")
     if quarterly and bulletin.kind != BulletinKind.QUARTERLY:
         raise Http404("季度小结不存在")
@@ -62,20 +52,20 @@ def _campaign(user: User, pk: int, roles: tuple[str, ...]) -> Campaign:
 
 
 def _filename(bulletin: Bulletin, ext: str) -> str:
-    issue = bulletin.content.get("issue", f"第{bulletin.number}期")
+    issue = bulletin.content.get("issue", issue_text(bulletin.number))
     return f"{bulletin.title}（{issue}）.{ext}"
 
 
 @require_GET
 def bulletin_docx(request: HttpRequest, pk: int) -> HttpResponse:
     bulletin = _bulletin(_user(request), pk)
-    return _download(documents.bulletin_docx(bulletin), DOCX, _filename(bulletin, "docx"))
+    return download_response(documents.bulletin_docx(bulletin), _filename(bulletin, "docx"), DOCX)
 
 
 @require_GET
 def bulletin_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
     bulletin = _bulletin(_user(request), pk)
-    return _download(documents.bulletin_xlsx(bulletin), XLSX, _filename(bulletin, "xlsx"))
+    return workbook_response(documents.bulletin_xlsx(bulletin), _filename(bulletin, "xlsx"))
 
 
 # 季度小结
@@ -85,7 +75,7 @@ def bulletin_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
 def summary_list(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
     campaign = _campaign(user, pk, STAFF)
-    office = _is_office(user, campaign)
+    office = plan_selectors.can_manage_campaign(user, campaign)
     summaries = campaign.bulletins.filter(kind=BulletinKind.QUARTERLY).order_by(
         "-period__starts", "-revision"
     )
@@ -107,7 +97,7 @@ def summary_list(request: HttpRequest, pk: int) -> HttpResponse:
 def summary_create(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
     campaign = _campaign(user, pk, STAFF)
-    if not _is_office(user, campaign):
+    if not plan_selectors.can_manage_campaign(user, campaign):
         raise PermissionDenied("只有局办公室可以做季度小结")
     try:
         year, quarter = quarterly_services.parse_quarter(request.POST.get("quarter", ""))
@@ -129,7 +119,7 @@ def summary_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
     user = _user(request)
     bulletin = _bulletin(user, pk, quarterly=True)
-    office = _is_office(user, bulletin.campaign)
+    office = plan_selectors.can_manage_campaign(user, bulletin.campaign)
     c = bulletin.content
     revisions = Bulletin.objects.filter(
         period=bulletin.period, kind=BulletinKind.QUARTERLY
@@ -200,7 +190,7 @@ def assessment_detail(request: HttpRequest, pk: int, year: int) -> HttpResponse:
         "campaigns/assessment_detail.html",
         {
             **documents.assessment_table(campaign, year),
-            "can_manage": _is_office(user, campaign),
+            "can_manage": plan_selectors.can_manage_campaign(user, campaign),
             "units": documents.assessable_units(campaign),
             "max_points": assessment_services.MAX_POINTS,
         },
@@ -211,7 +201,7 @@ def assessment_detail(request: HttpRequest, pk: int, year: int) -> HttpResponse:
 def assessment_create(request: HttpRequest, pk: int, year: int) -> HttpResponse:
     user = _user(request)
     campaign = _assessment_campaign(user, pk, year)
-    if not _is_office(user, campaign):
+    if not plan_selectors.can_manage_campaign(user, campaign):
         raise PermissionDenied("只有局办公室可以进行年终考核")
     try:
         rows = assessment_services.year_assess(campaign, year)
@@ -226,7 +216,7 @@ def assessment_create(request: HttpRequest, pk: int, year: int) -> HttpResponse:
 def assessment_adjustment_create(request: HttpRequest, pk: int, year: int) -> HttpResponse:
     user = _user(request)
     campaign = _assessment_campaign(user, pk, year)
-    if not _is_office(user, campaign):
+    if not plan_selectors.can_manage_campaign(user, campaign):
         raise PermissionDenied("只有局办公室可以录入加扣分")
     unit = documents.assessable_units(campaign).filter(pk=request.POST.get("unit") or 0).first()
     try:
@@ -266,11 +256,11 @@ def assessment_adjustment_delete(request: HttpRequest, pk: int) -> HttpResponse:
 def assessment_xlsx(request: HttpRequest, pk: int, year: int) -> HttpResponse:
     campaign = _assessment_campaign(_user(request), pk, year)
     table = documents.assessment_table(campaign, year)
-    return _download(documents.assessment_xlsx(table), XLSX, f"{table['title']}.xlsx")
+    return workbook_response(documents.assessment_xlsx(table), f"{table['title']}.xlsx")
 
 
 @require_GET
 def assessment_docx(request: HttpRequest, pk: int, year: int) -> HttpResponse:
     campaign = _assessment_campaign(_user(request), pk, year)
     table = documents.assessment_table(campaign, year)
-    return _download(documents.assessment_docx(table), DOCX, f"{table['title']}.docx")
+    return download_response(documents.assessment_docx(table), f"{table['title']}.docx", DOCX)

@@ -11,8 +11,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 import audit
 from org.current import acting_user as _user
 from org.models import Role, Unit
+from org.shortcuts import workbook_response
 from org.uploads import UploadRefused, read_capped
-from org.xlsx import response
 
 from ..excel.access import get_template_target
 from ..excel.bulk import bulk_load, read_upload
@@ -24,7 +24,9 @@ from ..selectors import reporting as selectors
 @require_GET
 def report_template(request: HttpRequest, pk: int, unit_pk: int) -> HttpResponse:
     period, unit = get_template_target(_user(request), pk, unit_pk)
-    return response(template_build(period=period, unit=unit), template_filename(period, unit))
+    return workbook_response(
+        template_build(period=period, unit=unit), template_filename(period, unit)
+    )
 
 
 @require_POST

@@ -8,8 +8,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
-from org.access import MANAGE, units_visible_to
-from org.models import UnitKind, User
+from org.access import bureaus_managed_by
+from org.models import User
 
 from ..forms import ImportForm, ResolveNameForm
 from ..selectors import plan as selectors
@@ -20,7 +20,7 @@ from ..services.importing import campaign_import, unmatched_name_resolve
 def import_plan(request: HttpRequest) -> HttpResponse:
     user = request.user
     assert isinstance(user, User)
-    bureau = units_visible_to(user, MANAGE).filter(kind=UnitKind.BUREAU).order_by("path").first()
+    bureau = bureaus_managed_by(user).first()
     if bureau is None:
         raise PermissionDenied("只有局办公室可以导入工作方案")
     form = ImportForm(request.POST or None, request.FILES or None)

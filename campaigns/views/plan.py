@@ -9,10 +9,10 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from org.access import MANAGE, can_manage, units_visible_to
+from org.access import bureaus_managed_by, can_manage
 from org.current import acting_user as _user
-from org.models import Leader, Unit, UnitKind
-from org.views import _apply_errors
+from org.models import Leader, Unit
+from org.shortcuts import apply_errors
 
 from .. import exports
 from ..forms import CampaignForm, IndicatorForm, ResolveNameForm, TargetsForm, TaskForm
@@ -45,7 +45,7 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "campaign": campaign,
             "chapters": selectors.plan_chapters(tasks),
-            "can_edit": selectors.can_edit_plan(user, campaign),
+            "can_edit": selectors.can_manage_campaign(user, campaign),
             "whole_plan": user.role in selectors.WHOLE_PLAN_ROLES,
             "editable_task_ids": {t.pk for t in tasks if selectors.can_edit_indicators(user, t)},
         },
@@ -84,7 +84,7 @@ def campaign_history(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def campaign_create(request: HttpRequest) -> HttpResponse:
     user = _user(request)
-    bureau = units_visible_to(user, MANAGE).filter(kind=UnitKind.BUREAU).order_by("path").first()
+    bureau = bureaus_managed_by(user).first()
     if bureau is None:
         raise PermissionDenied("只有局办公室可以新建工作方案")
     form = CampaignForm(request.POST or None)
@@ -92,7 +92,7 @@ def campaign_create(request: HttpRequest) -> HttpResponse:
         try:
             campaign = services.campaign_save(bureau=bureau, user=user, **form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, "已新建方案草稿，接着添加任务和指标")
             return redirect("campaigns:campaign_review", pk=campaign.pk)
@@ -109,7 +109,7 @@ def campaign_edit(request: HttpRequest, pk: int) -> HttpResponse:
             services.campaign_save(campaign=campaign, user=user, **form.cleaned_data)
         except ValidationError as error:
             campaign.refresh_from_db()
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, "方案信息已保存")
             return redirect(_back(campaign))
@@ -172,7 +172,7 @@ def task_create(request: HttpRequest, pk: int) -> HttpResponse:
 def task_edit(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
     task = selectors.get_task_for_user(user, pk)
-    if not selectors.can_edit_plan(user, task.campaign):
+    if not selectors.can_manage_campaign(user, task.campaign):
         raise PermissionDenied("只有局办公室可以修改任务")
     return _task_form(request, task.campaign, task)
 
@@ -183,7 +183,7 @@ def _task_form(request: HttpRequest, campaign: Campaign, task: Task | None) -> H
         try:
             saved = services.task_save(task=task, campaign=campaign, **form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, f"已保存任务“{saved.title}”")
             return redirect(f"{_back(campaign)}#task-{saved.pk}")
@@ -196,7 +196,7 @@ def _task_form(request: HttpRequest, campaign: Campaign, task: Task | None) -> H
 def task_delete(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
     task = selectors.get_task_for_user(user, pk)
-    if not selectors.can_edit_plan(user, task.campaign):
+    if not selectors.can_manage_campaign(user, task.campaign):
         raise PermissionDenied("只有局办公室可以删除任务")
     try:
         services.task_delete(task=task)
@@ -235,7 +235,7 @@ def _indicator_form(request: HttpRequest, task: Task, indicator: Indicator | Non
         try:
             saved = services.indicator_save(indicator=indicator, task=task, **form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, f"已保存指标“{saved.name}”")
             return redirect(f"{_back(task.campaign)}#task-{task.pk}")
@@ -269,7 +269,7 @@ def indicator_targets(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             count = services.targets_set(indicator=indicator, values=form.values())
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, f"已保存“{indicator.name}”的目标值：{count} 个单位单独设定")
             return redirect(f"{_back(task.campaign)}#task-{task.pk}")

@@ -14,8 +14,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from org.access import can_manage
 from org.current import acting_user as _user
 from org.models import Role, User
+from org.shortcuts import apply_errors
 from org.uploads import file_response
-from org.views import _apply_errors
 
 from ..forms_reporting import EvidenceForm, PeriodOpenForm, ReopenForm, ReportForm, ReturnForm
 from ..models import CampaignStatus, ReportStatus
@@ -107,7 +107,7 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 data["version"] = str(conflict.version)
                 form.data = data
             except ValidationError as error:
-                _apply_errors(form, error)
+                apply_errors(form, error)
             else:
                 if submit:
                     messages.success(request, "月报已提交，等待科室审核")
@@ -265,7 +265,7 @@ def period_open(request: HttpRequest) -> HttpResponse:
         messages.error(request, "请选择方案和日期")
         return redirect("campaigns:my_reports")
     campaign = form.cleaned_data["campaign"]
-    if not plan_selectors.can_edit_plan(user, campaign):
+    if not plan_selectors.can_manage_campaign(user, campaign):
         raise PermissionDenied("只有局办公室可以开启调度期")
     try:
         period = services.period_open(campaign=campaign, day=form.cleaned_data["month"])

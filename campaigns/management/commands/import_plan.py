@@ -10,8 +10,8 @@ from django.core.files import File
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from audit.commands import audited_command
-from org.access import MANAGE, units_visible_to
-from org.models import Unit, UnitKind, User
+from org.access import bureaus_managed_by
+from org.models import Unit, User
 
 from ...services.importing import campaign_import, plan_file_text, unmatched_names
 
@@ -33,10 +33,10 @@ class Command(BaseCommand):
         user = User.objects.filter(username=username, is_active=True).first()
         if user is None:
             raise CommandError(f"找不到启用的账号“{username}”")
-        bureaus = units_visible_to(user, MANAGE).filter(kind=UnitKind.BUREAU)
+        bureaus = bureaus_managed_by(user)
         if bureau is not None:
             bureaus = bureaus.filter(pk=bureau)
-        target: Unit | None = bureaus.order_by("path").first()
+        target: Unit | None = bureaus.first()
         if target is None:
             raise CommandError(
                 f"账号“{username}”不能管理{'这个' if bureau else '任何'}局，不能导入方案"
