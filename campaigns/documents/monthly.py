@@ -240,7 +240,9 @@ def push_sentence(row: dict[str, Any]) -> str:
 
 def _corrections(doc: OfficialDocument, number: int, lines: list[str]) -> None:
     doc.paragraph("更正说明：", font=FONT_HEADING)
-    doc.paragraph(f"第{number}期通报印发后，部分单位的数据有更新，现更正如下，原通报同时作废：")
+    doc.paragraph(
+        f"{issue_text(number)}通报印发后，部分单位的数据有更新，现更正如下，原通报同时作废："
+    )
     for n, line in enumerate(lines, start=1):
         doc.paragraph(f"{n}.{line}")
     doc.paragraph("更正后的通报全文如下：")

@@ -134,6 +134,9 @@ def year_assess(campaign: Campaign, year: int) -> list[Assessment]:
     2. Gather every unit's monthly scores per task over the year's dispatched periods.
     3. Work out task scores, adjustments, totals, places and grades; replace the year's rows.
     """
+    # documents/ imports this module (grades, periods): its wording is read when the run starts.
+    from ..documents.wording import issue_text
+
     Campaign.objects.select_for_update().filter(pk=campaign.pk).first()
     periods = assessment_periods(campaign, year)
     if not periods:
@@ -162,7 +165,7 @@ def year_assess(campaign: Campaign, year: int) -> list[Assessment]:
             {
                 "period_id": s.period_id,
                 "period": s.period.label,
-                "issue": f"第{issues[s.period_id]}期" if s.period_id in issues else "",
+                "issue": issue_text(issues[s.period_id]) if s.period_id in issues else "",
                 "score": f"{s.score:.2f}",
                 "rank": s.rank,
                 "light": s.light,
