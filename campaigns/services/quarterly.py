@@ -44,13 +44,7 @@ from ..rules.standings import (
 from ..selectors.plan import can_manage_campaign
 from .dispatch import bulletin_issue
 from .ranking import _q
-from .reporting import period_bounds
-
-QUARTER_NAMES = "一二三四"
-
-
-def quarter_label(year: int, quarter: int) -> str:
-    return f"{year}年第{QUARTER_NAMES[quarter - 1]}季度"
+from .reporting import period_bounds, quarter_label
 
 
 def parse_quarter(text: str) -> tuple[int, int]:

@@ -44,6 +44,13 @@ HUNDRED = Decimal(100)
 
 # Periods
 
+QUARTER_NAMES = "一二三四"
+
+
+def quarter_label(year: int, quarter: int) -> str:
+    """The label of a quarter (1-4): "2026年第四季度", the same for a quarterly period and a 小结."""
+    return f"{year}年第{QUARTER_NAMES[quarter - 1]}季度"
+
 
 def period_bounds(campaign: Campaign, day: date) -> tuple[date, date, str]:
     """The period of the campaign's cadence that holds `day`: (starts, ends, label)."""
@@ -56,7 +63,7 @@ def period_bounds(campaign: Campaign, day: date) -> tuple[date, date, str]:
         starts = date(day.year, quarter * 3 + 1, 1)
         last = quarter * 3 + 3
         ends = date(day.year, last, calendar.monthrange(day.year, last)[1])
-        return starts, ends, f"{day.year}年第{'一二三四'[quarter]}季度"
+        return starts, ends, quarter_label(day.year, quarter + 1)
     starts = day.replace(day=1)
     ends = day.replace(day=calendar.monthrange(day.year, day.month)[1])
     return starts, ends, f"{day.year}年{day.month}月"
