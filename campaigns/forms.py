@@ -12,7 +12,7 @@ from org import computed
 from org.forms import TextRuleForm, UnitMultipleChoiceField, style_form
 from org.models import Leader, Unit
 
-from .models import Campaign, Indicator, IndicatorSource, Task
+from .models import LEADER_ROLES, UNMATCHED_ROLES, Campaign, Indicator, IndicatorSource, Task
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -65,6 +65,19 @@ class TaskForm(TextRuleForm, forms.ModelForm):
         label="牵头领导",
         widget=forms.SelectMultiple(attrs={"size": 6}),
     )
+    co_leaders = forms.ModelMultipleChoiceField(
+        queryset=Leader.objects.none(),
+        required=False,
+        label="配合领导",
+        widget=forms.SelectMultiple(attrs={"size": 4}),
+    )
+    lead_units = UnitMultipleChoiceField(
+        queryset=Unit.objects.none(),
+        required=False,
+        label="牵头单位",
+        help_text="牵头单位同时算作责任单位。",
+        widget=forms.SelectMultiple(attrs={"size": 6}),
+    )
     responsible_units = UnitMultipleChoiceField(
         queryset=Unit.objects.none(),
         required=False,
@@ -95,11 +108,14 @@ class TaskForm(TextRuleForm, forms.ModelForm):
             "goal",
             "content",
             "lead_leaders",
+            "co_leaders",
+            "lead_units",
             "responsible_units",
             "participants",
             "cooperating_units",
             "task_force",
             "deadline",
+            "deadline_text",
         ]
         widgets = {
             "goal": forms.Textarea(attrs={"rows": 3}),
@@ -111,11 +127,12 @@ class TaskForm(TextRuleForm, forms.ModelForm):
     def __init__(self, *args: Any, campaign: Campaign, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         tree = Unit.objects.filter(path__startswith=campaign.bureau.path, is_active=True)
-        for name in ("responsible_units", "participants", "cooperating_units"):
+        for name in ("lead_units", "responsible_units", "participants", "cooperating_units"):
             self.fields[name].queryset = tree.order_by("path")  # type: ignore[attr-defined]
-        self.fields["lead_leaders"].queryset = Leader.objects.filter(  # type: ignore[attr-defined]
-            unit=campaign.bureau, is_active=True
-        )
+        for name in ("lead_leaders", "co_leaders"):
+            self.fields[name].queryset = Leader.objects.filter(  # type: ignore[attr-defined]
+                unit=campaign.bureau, is_active=True
+            )
         style_form(self)
 
     def _post_clean(self) -> None:
@@ -266,7 +283,7 @@ class ResolveNameForm(TextRuleForm, forms.Form):
 
     name = forms.CharField(widget=forms.HiddenInput)
     role = forms.ChoiceField(
-        choices=[("leaders", "牵头领导"), ("responsible", "责任单位"), ("cooperating", "配合单位")],
+        choices=list(UNMATCHED_ROLES.items()),
         widget=forms.HiddenInput,
     )
     action = forms.ChoiceField(
@@ -287,10 +304,11 @@ class ResolveNameForm(TextRuleForm, forms.Form):
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         action = data.get("action")
-        if action == "map" and data.get("role") == "leaders" and not data.get("leader"):
+        leader_role = data.get("role") in LEADER_ROLES
+        if action == "map" and leader_role and not data.get("leader"):
             raise forms.ValidationError("请选择对应的局领导")
-        if action == "map" and data.get("role") != "leaders" and not data.get("unit"):
+        if action == "map" and not leader_role and not data.get("unit"):
             raise forms.ValidationError("请选择对应的单位")
-        if action == "create" and data.get("role") == "leaders":
+        if action == "create" and leader_role:
             raise forms.ValidationError("领导请先在“局领导”页面录入，再回来对应")
         return data

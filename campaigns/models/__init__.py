@@ -1,6 +1,8 @@
 """Campaign models, split by the part of the month they serve: plan (reporting and ranking follow)."""
 
 from .plan import (
+    LEADER_ROLES,
+    UNMATCHED_ROLES,
     Cadence,
     Campaign,
     CampaignStatus,
@@ -34,7 +36,9 @@ from .reporting import (
 )
 
 __all__ = [
+    "LEADER_ROLES",
     "REPORTED",
+    "UNMATCHED_ROLES",
     "AdjustmentItem",
     "Assessment",
     "Bulletin",

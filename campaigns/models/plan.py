@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from simple_history.models import HistoricalRecords
@@ -99,6 +101,18 @@ class Campaign(models.Model):
         return self.status == CampaignStatus.DRAFT
 
 
+# The roles a name stands in where the import could not match it (Task.unmatched_names), in the
+# document's order, with the label the pages show; the first two name leaders, the others units.
+UNMATCHED_ROLES = {
+    "leaders": "牵头领导",
+    "co_leaders": "配合领导",
+    "lead_units": "牵头单位",
+    "responsible": "责任单位",
+    "cooperating": "配合单位",
+}
+LEADER_ROLES = ("leaders", "co_leaders")
+
+
 class TaskKind(models.TextChoices):
     CONTEST = "contest", "擂台赛"
     PUSH = "push", "攻坚战"
@@ -119,6 +133,14 @@ class Task(models.Model):
     lead_leaders = models.ManyToManyField(
         Leader, verbose_name="牵头领导", blank=True, related_name="led_tasks"
     )
+    co_leaders = models.ManyToManyField(
+        Leader, verbose_name="配合领导", blank=True, related_name="co_led_tasks"
+    )
+    # The unit that leads the task (牵头单位). It carries the task too, so it is always among the
+    # responsible units as well (services.plan.task_save adds it): access and reviews read those.
+    lead_units = models.ManyToManyField(
+        Unit, verbose_name="牵头单位", blank=True, related_name="lead_tasks"
+    )
     responsible_units = models.ManyToManyField(
         Unit, verbose_name="责任单位", blank=True, related_name="responsible_tasks"
     )
@@ -130,18 +152,30 @@ class Task(models.Model):
     )
     # The document's own words, shown on the plan page as written (责任科室：社会救助科、各镇街道（经开区）).
     leaders_text = models.CharField("牵头领导（原文）", max_length=200, blank=True)
+    co_leaders_text = models.CharField("配合领导（原文）", max_length=200, blank=True)
+    lead_units_text = models.CharField("牵头单位（原文）", max_length=500, blank=True)
     responsible_text = models.CharField("责任单位（原文）", max_length=500, blank=True)
     cooperating_text = models.CharField("配合单位（原文）", max_length=500, blank=True)
-    # Names the import could not match, by where they stood: {"leaders": [...], "responsible": [...],
-    # "cooperating": [...]}. The review page maps each to a unit or leader, or drops it.
+    # Names the import could not match, by where they stood: {"leaders": [...], "co_leaders": [...],
+    # "lead_units": [...], "responsible": [...], "cooperating": [...]}. The review page maps each
+    # to a unit or leader, or drops it.
     unmatched_names = models.JSONField("未匹配的名称", default=dict, blank=True, editable=False)
     task_force = models.TextField(
         "工作专班", blank=True, help_text="日常推进这项任务的人员，一行一人"
     )
     deadline = models.DateField("完成时限", null=True, blank=True)
+    # 完成时限 as the document writes it, also where it names no date ("长期坚持", "按季度").
+    deadline_text = models.CharField("完成时限（原文）", max_length=100, blank=True)
 
     history = HistoricalRecords(
-        m2m_fields=[lead_leaders, responsible_units, cooperating_units, participants]
+        m2m_fields=[
+            lead_leaders,
+            co_leaders,
+            lead_units,
+            responsible_units,
+            cooperating_units,
+            participants,
+        ]
     )
 
     class Meta:
@@ -151,6 +185,31 @@ class Task(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def _shown(self, text: str, related: Any) -> str:
+        """A role's names as the document wrote them, else the matched ones, joined with 、."""
+        return text or "、".join(str(item) for item in related.all())
+
+    # What the plan page, the review page and the export show for each role.
+    @property
+    def leaders_shown(self) -> str:
+        return self._shown(self.leaders_text, self.lead_leaders)
+
+    @property
+    def co_leaders_shown(self) -> str:
+        return self._shown(self.co_leaders_text, self.co_leaders)
+
+    @property
+    def lead_units_shown(self) -> str:
+        return self._shown(self.lead_units_text, self.lead_units)
+
+    @property
+    def responsible_shown(self) -> str:
+        return self._shown(self.responsible_text, self.responsible_units)
+
+    @property
+    def cooperating_shown(self) -> str:
+        return self._shown(self.cooperating_text, self.cooperating_units)
 
 
 class IndicatorKind(models.TextChoices):

@@ -178,6 +178,37 @@ def _dates(sentence: str, plan_year: int | None) -> list[_Date]:
     return sorted(found, key=lambda d: d.start)
 
 
+_MONTH_ONLY = re.compile(
+    r"(?<![\d年])(?P<m>\d{1,2})\s*月(?:份)?(?:\s*(?P<d>\d{1,2})\s*日)?(?P<suf>底|末|前|以前|之前|中旬|上旬|下旬)?"
+)
+
+
+def _spans(text: str) -> list[tuple[int, int]]:
+    return [(m.start(), m.end()) for m in _DATE.finditer(text)]
+
+
+def deadline_of(text: str, plan_year: int | None) -> date | None:
+    """The date a 完成时限 names: "2025年12月底" → 2025-12-31, "8月底前" → the plan year's 31 Aug,
+    "2025年6月30日前" → that day; the last date where it names several ("2025年3月至12月").
+    None where it names no date ("长期坚持", "按季度", "每月10日前" without a year to place it in).
+    """
+    if re.search(r"每(?:月|季|年|周)", text):
+        return None
+    dates = [d.when for d in _dates(text, None) if d.when is not None]
+    years = [(m.end(), int(m["y"])) for m in _DATE.finditer(text)]
+    if plan_year and 1990 <= plan_year <= 2100 and _RELATIVE.search(text):
+        dates.append(date(plan_year, 12, 31))
+    for m in _MONTH_ONLY.finditer(text):
+        if any(end > m.start() >= start for start, end in _spans(text)):
+            continue
+        year = next((y for end, y in reversed(years) if end <= m.start()), plan_year)
+        month_end = _month_end(year, int(m["m"])) if year else None
+        day = int(m["d"]) if m["d"] else month_end.day if month_end else 0
+        if month_end is not None and 1 <= day <= month_end.day:
+            dates.append(date(month_end.year, month_end.month, day))
+    return max(dates) if dates else None
+
+
 def _deadline(dates: list[_Date], pos: int, clause_end: int) -> date | None:
     before = [d for d in dates if d.end <= pos and d.when is not None]
     if before:

@@ -13,6 +13,7 @@ or enumeration ("一是", "（1）", "①").
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -22,25 +23,22 @@ from .text import compact, is_ideograph, is_wide, normalise
 LABELS: dict[str, tuple[str, ...]] = {
     "goal": ("任务目标", "工作目标", "目标任务"),
     "content": ("活动内容", "工作内容", "主要内容", "具体内容", "主要措施", "具体措施"),
-    "leads": ("牵头领导", "牵头局领导", "责任领导", "分管领导"),
-    "responsible": (
-        "责任科室",
-        "责任单位",
-        "责任部门",
-        "责任处室",
-        "牵头单位",
-        "牵头科室",
-        "牵头部门",
-    ),
-    "cooperating": ("配合单位", "配合科室", "配合部门", "协办单位", "协同单位"),
+    "leads": ("牵头领导", "牵头局领导", "责任领导", "分管领导", "牵头市领导", "牵头区领导"),
+    "co_leaders": ("配合领导", "协管领导", "配合局领导"),
+    "lead_units": ("牵头单位", "牵头科室", "牵头部门", "牵头处室"),
+    "responsible": ("责任科室", "责任单位", "责任部门", "责任处室", "责任主体"),
+    "cooperating": ("配合单位", "配合科室", "配合部门", "配合处室", "协办单位", "协同单位"),
+    "deadline": ("完成时限", "完成时间", "时间节点", "完成期限", "时限要求", "时间安排"),
 }
+# The fields that name leaders or units (split into names); the others hold text.
+NAME_FIELDS = ("leads", "co_leaders", "lead_units", "responsible", "cooperating")
 _FIELD_OF = {label: name for name, labels in LABELS.items() for label in labels}
 _LABEL_WORDS = "|".join(sorted(_FIELD_OF, key=len, reverse=True))
 _QUALIFIER = r"(?:\s*[（(][^（()）]{1,8}[）)])?\s*[：:]"
 LABEL = re.compile(rf"^(?P<label>{_LABEL_WORDS}){_QUALIFIER}\s*")
 # Labels that a web page glues to the end of the previous paragraph.
 _INLINE_LABEL = re.compile(
-    rf"(?<=\S)\s*(?=(?:{'|'.join(LABELS['leads'] + LABELS['responsible'] + LABELS['cooperating'])})"
+    rf"(?<=\S)\s*(?=(?:{'|'.join(label for name in (*NAME_FIELDS, 'deadline') for label in LABELS[name])})"
     rf"{_QUALIFIER})"
 )
 _GLUED_ITEM = re.compile(r"(?<=[\u4e00-\u9fff）)])(?=\d{1,3}[.．、][\u4e00-\u9fff“《])")
@@ -70,9 +68,23 @@ def is_noise(line: str) -> bool:
     return bool(_NOISE.search(compact(line)))
 
 
+def _outside_brackets(line: str, cuts: list[int]) -> list[int]:
+    """The cut positions not inside a bracket ("（牵头单位：…；责任单位：…）" stays whole)."""
+    depth, depths = 0, []
+    for ch in line:
+        depths.append(depth)
+        if ch in "（(〔【[":
+            depth += 1
+        elif ch in "）)〕】]":
+            depth = max(0, depth - 1)
+    return [cut for cut in cuts if depths[cut] == 0]
+
+
 def split_glued(line: str) -> list[str]:
     """Cut a line at inline labels and at numbered items glued to a label's value."""
-    pieces = [p for p in _INLINE_LABEL.split(line) if p.strip()]
+    cuts = _outside_brackets(line, [m.start() for m in _INLINE_LABEL.finditer(line)])
+    bounds = [0, *cuts, len(line)]
+    pieces = [line[a:b] for a, b in itertools.pairwise(bounds) if line[a:b].strip()]
     out: list[str] = []
     for piece in pieces:
         if LABEL.match(piece.strip()):
@@ -98,7 +110,7 @@ class Para:
     kind: str  # "L1" | "L2" | "L3" | "label" | "enum" | "text"
     lines: list[str] = field(default_factory=list)
     marker: str = ""  # "一" | "（一）" | "12" | the label word
-    field: str = ""  # for labels: goal | content | leads | responsible | cooperating
+    field: str = ""  # for labels: a key of LABELS
 
     @property
     def text(self) -> str:
@@ -181,6 +193,25 @@ def paragraphs(lines: list[str], *, front: bool = False) -> list[Para]:
         if last.kind in ("L1", "L2") and len(last.lines) == 1 and "。" not in line:
             closed = True
     return paras
+
+
+def split_names(value: str) -> list[str]:
+    """Split a list of leaders or units on 、，,；; outside brackets: "各镇街道（经开区）" stays."""
+    names: list[str] = []
+    depth, buffer = 0, ""
+    for ch in value + "、":
+        if ch in "（(〔[【":
+            depth += 1
+        elif ch in "）)〕]】":
+            depth = max(0, depth - 1)
+        if depth == 0 and ch in "、，,；;":
+            name = buffer.strip().strip("。.").removesuffix("等").strip()
+            if name:
+                names.append(name)
+            buffer = ""
+        else:
+            buffer += ch
+    return names
 
 
 def first_sentence(text: str) -> tuple[str, str]:

@@ -25,12 +25,14 @@ How the structure is found:
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
+from .assign import Assignment, assignments_in
 from .front import read_front
-from .indicators import SuggestedIndicator, suggest_indicators
-from .lines import LEVELS, Para, clean_lines, first_sentence, paragraphs
+from .indicators import SuggestedIndicator, deadline_of, suggest_indicators
+from .lines import LEVELS, NAME_FIELDS, Para, clean_lines, first_sentence, paragraphs, split_names
 
 __all__ = ["PlanDraft", "TaskDraft", "parse_plan"]
 
@@ -56,6 +58,10 @@ class TaskDraft:
     responsible_units: list[str]
     cooperating_units: list[str]
     indicators: list[SuggestedIndicator]
+    co_leaders: list[str] = field(default_factory=list)
+    lead_units: list[str] = field(default_factory=list)
+    deadline_text: str = ""  # 完成时限 as written: "2025年12月底", "长期坚持"
+    deadline: date | None = None  # the date it names, where it names one
 
 
 @dataclass
@@ -81,8 +87,11 @@ class _Task:
     goal: list[str] = field(default_factory=list)
     content: list[str] = field(default_factory=list)
     leads: list[str] = field(default_factory=list)
+    co_leaders: list[str] = field(default_factory=list)
+    lead_units: list[str] = field(default_factory=list)
     responsible: list[str] = field(default_factory=list)
     cooperating: list[str] = field(default_factory=list)
+    deadline: list[str] = field(default_factory=list)
     current: str = "content"
     labelled: bool = False
     implicit: bool = False
@@ -92,31 +101,39 @@ class _Task:
         if para.kind == "label":
             self.labelled = True
             self.current = para.field
-            if para.field in ("leads", "responsible", "cooperating"):
+            if para.field in NAME_FIELDS:
                 getattr(self, para.field).extend(split_names(para.value_items()))
+            elif para.field == "deadline":
+                self.deadline.append(para.rest)
             elif para.rest:
                 (self.goal if para.field == "goal" else self.content).append(para.rest)
             return
+        if self.current == "deadline" and len(para.text) <= 30:
+            self.deadline.append(para.text)  # a 完成时限 value on the label's next line
+            return
         (self.goal if self.current == "goal" else self.content).append(para.text)
 
+    def assigned(self) -> bool:
+        return any(getattr(self, name) for name in NAME_FIELDS)
 
-def split_names(value: str) -> list[str]:
-    """Split a list of leaders or units on 、，,；; outside brackets: "各镇街道（经开区）" stays."""
-    names: list[str] = []
-    depth, buffer = 0, ""
-    for ch in value + "、":
-        if ch in "（(〔[【":
-            depth += 1
-        elif ch in "）)〕]】":
-            depth = max(0, depth - 1)
-        if depth == 0 and ch in "、，,；;":
-            name = buffer.strip().strip("。.").removesuffix("等").strip()
-            if name:
-                names.append(name)
-            buffer = ""
-        else:
-            buffer += ch
-    return names
+    def take(self, assignment: Assignment) -> None:
+        for name, names in assignment.names.items():
+            bucket = getattr(self, name)
+            bucket.extend(n for n in names if n not in bucket)
+        if assignment.deadline_text and not self.deadline:
+            self.deadline.append(assignment.deadline_text)
+
+    def brackets(self) -> list[Assignment]:
+        """Take the assignment brackets out of the title, goal and content; return them."""
+        found: list[Assignment] = []
+        self.title, more = assignments_in(self.title)
+        found += more
+        for texts in (self.goal, self.content):
+            for i, text in enumerate(texts):
+                texts[i], more = assignments_in(text)
+                found += more
+            texts[:] = [t for t in texts if t]
+        return found
 
 
 def _kind(title: str) -> str:
@@ -298,13 +315,17 @@ def _same(a: SuggestedIndicator, b: SuggestedIndicator) -> bool:
 
 
 def _task_warnings(tasks: list[TaskDraft]) -> list[str]:
-    warnings: list[str] = []
-    used = {
-        "牵头领导": any(t.lead_leaders for t in tasks),
-        "责任单位": any(t.responsible_units for t in tasks),
-        "配合单位": any(t.cooperating_units for t in tasks),
-        "任务目标": any(t.goal for t in tasks),
+    """Labels most tasks carry but one lacks (a 配合单位 is optional), numbering gaps."""
+    roles: dict[str, Callable[[TaskDraft], object]] = {
+        "牵头领导": lambda t: t.lead_leaders,
+        "责任单位": lambda t: t.responsible_units or t.lead_units,
+        "任务目标": lambda t: t.goal,
+        "完成时限": lambda t: t.deadline_text,
     }
+    used = {
+        label: sum(bool(get(t)) for t in tasks) * 2 >= len(tasks) for label, get in roles.items()
+    }
+    warnings: list[str] = []
     previous: TaskDraft | None = None
     for task in tasks:
         name = f"第 {task.order} 项任务（{task.title[:20]}）"
@@ -312,15 +333,9 @@ def _task_warnings(tasks: list[TaskDraft]) -> list[str]:
             warnings.append(f"第 {task.order} 项任务未找到标题")
         elif len(task.title) > 50:
             warnings.append(f"{name}标题过长，可能未正确拆分标题与内容")
-        missing = {
-            "牵头领导": task.lead_leaders,
-            "责任单位": task.responsible_units,
-            "配合单位": task.cooperating_units,
-            "任务目标": task.goal,
-        }
-        for label, value in missing.items():
-            if used[label] and not value:
-                warnings.append(f"{name}未找到{label}")
+        warnings += [
+            f"{name}未找到{label}" for label, get in roles.items() if used[label] and not get(task)
+        ]
         if previous and task.number.isdigit() and previous.number.isdigit():
             expected = {int(previous.number) + 1}
             if task.chapter != previous.chapter:
@@ -330,9 +345,51 @@ def _task_warnings(tasks: list[TaskDraft]) -> list[str]:
                     f"{name}编号为“{task.number}”，上一项为“{previous.number}”，编号不连续，请核对"
                 )
         previous = task
-    if tasks and not used["责任单位"]:
+    if tasks and not any(t.responsible_units or t.lead_units for t in tasks):
         warnings.append(f"全部 {len(tasks)} 项任务均未标注责任单位，请逐项指定")
     return warnings
+
+
+def _settle_assignments(tasks: list[_Task]) -> None:
+    """Brackets assign the task they stand in; "…下同" and "以下…" the tasks after it too."""
+    standing: Assignment | None = None
+    for task in tasks:
+        found = task.brackets()
+        for assignment in found:
+            if not assignment.later_only:
+                task.take(assignment)
+        if standing is not None and not task.assigned():
+            task.take(standing)
+        for assignment in found:
+            if assignment.sticky:
+                standing = assignment
+
+
+def _draft(order: int, task: _Task, plan_year: int | None) -> TaskDraft:
+    goal = "".join(task.goal)
+    content = "\n".join(task.content)
+    indicators = _merge(
+        suggest_indicators(goal, plan_year=plan_year),
+        suggest_indicators(content, plan_year=plan_year),
+    )
+    deadline_text = "；".join(task.deadline)
+    return TaskDraft(
+        chapter=task.chapter,
+        number=task.number,
+        order=order,
+        kind=_kind(task.title),
+        title=task.title,
+        goal=goal,
+        content=content,
+        lead_leaders=task.leads,
+        responsible_units=task.responsible,
+        cooperating_units=task.cooperating,
+        indicators=indicators,
+        co_leaders=task.co_leaders,
+        lead_units=task.lead_units,
+        deadline_text=deadline_text,
+        deadline=deadline_of(deadline_text, plan_year) if deadline_text else None,
+    )
 
 
 def parse_plan(text: str) -> PlanDraft:
@@ -348,29 +405,8 @@ def parse_plan(text: str) -> PlanDraft:
     plan_year = front.issue_date.year if front.issue_date else None
     if plan_year is None and (year := re.search(r"(20\d\d)\s*年", front.title)):
         plan_year = int(year.group(1))
-    tasks: list[TaskDraft] = []
-    for order, task in enumerate(walker.tasks, start=1):
-        goal = "".join(task.goal)
-        content = "\n".join(task.content)
-        indicators = _merge(
-            suggest_indicators(goal, plan_year=plan_year),
-            suggest_indicators(content, plan_year=plan_year),
-        )
-        tasks.append(
-            TaskDraft(
-                chapter=task.chapter,
-                number=task.number,
-                order=order,
-                kind=_kind(task.title),
-                title=task.title,
-                goal=goal,
-                content=content,
-                lead_leaders=task.leads,
-                responsible_units=task.responsible,
-                cooperating_units=task.cooperating,
-                indicators=indicators,
-            )
-        )
+    _settle_assignments(walker.tasks)
+    tasks = [_draft(order, task, plan_year) for order, task in enumerate(walker.tasks, start=1)]
     warnings = [*front.warnings, *walker.warnings, *_task_warnings(tasks)]
     if not tasks:
         warnings.append("未识别到任何任务，请检查文本是否完整，或手工录入任务")

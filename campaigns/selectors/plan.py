@@ -93,6 +93,8 @@ def plan_chapters(tasks: QuerySet[Task]) -> list[Chapter]:
     """The tasks grouped under their chapters in document order, with everything the page shows."""
     tasks = tasks.order_by("order", "id").prefetch_related(
         Prefetch("lead_leaders", queryset=Leader.objects.order_by("sort_order", "id")),
+        Prefetch("co_leaders", queryset=Leader.objects.order_by("sort_order", "id")),
+        Prefetch("lead_units", queryset=Unit.objects.order_by("path")),
         Prefetch("responsible_units", queryset=Unit.objects.order_by("path")),
         Prefetch("cooperating_units", queryset=Unit.objects.order_by("path")),
         Prefetch("participants", queryset=Unit.objects.order_by("path")),
@@ -112,13 +114,19 @@ def plan_chapters(tasks: QuerySet[Task]) -> list[Chapter]:
     return chapters
 
 
+def _leader_role(task: Task, leader: Leader) -> str:
+    if leader in task.lead_leaders.all():
+        return "牵头"
+    return "配合" if leader in task.co_leaders.all() else ""
+
+
 @dataclass
 class Matrix:
     tasks: list[Task]
-    leader_rows: list[tuple[Leader, list[bool]]]
+    leader_rows: list[tuple[Leader, list[str]]]  # per task: "牵头", "配合" or ""
     unit_rows: list[
         tuple[Unit, list[str]]
-    ]  # per task: "责" responsible, "参" participant, "配" helps
+    ]  # per task: "牵" leads, "责" responsible, "参" participant, "配" helps
 
 
 def responsibility_matrix(tasks: QuerySet[Task]) -> Matrix:
@@ -127,13 +135,16 @@ def responsibility_matrix(tasks: QuerySet[Task]) -> Matrix:
     leaders: dict[int, Leader] = {}
     units: dict[int, Unit] = {}
     for task in ordered:
-        leaders.update({leader.pk: leader for leader in task.lead_leaders.all()})
+        for related in (task.lead_leaders, task.co_leaders):
+            leaders.update({leader.pk: leader for leader in related.all()})
         for related in (task.responsible_units, task.participants, task.cooperating_units):
             units.update({unit.pk: unit for unit in related.all()})
 
     def role(task: Task, unit: Unit) -> str:
         marks = []
-        if unit in task.responsible_units.all():
+        if unit in task.lead_units.all():
+            marks.append("牵")
+        elif unit in task.responsible_units.all():
             marks.append("责")
         if unit in task.participants.all():
             marks.append("参")
@@ -144,7 +155,7 @@ def responsibility_matrix(tasks: QuerySet[Task]) -> Matrix:
     return Matrix(
         tasks=ordered,
         leader_rows=[
-            (leader, [leader in task.lead_leaders.all() for task in ordered])
+            (leader, [_leader_role(task, leader) for task in ordered])
             for leader in sorted(
                 leaders.values(), key=lambda leader: (leader.sort_order, leader.pk)
             )

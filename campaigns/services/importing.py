@@ -21,7 +21,7 @@ from org.services import unit_create
 from org.text import clean_document
 from org.uploads import DOCX, check_docx, read_capped
 
-from ..models import Campaign, IndicatorKind, Task, TaskKind
+from ..models import LEADER_ROLES, UNMATCHED_ROLES, Campaign, IndicatorKind, Task, TaskKind
 from ..plan_import import PlanDraft, TaskDraft, parse_plan, read_docx_text
 from . import plan as plan_services
 
@@ -69,6 +69,12 @@ _GROUPS: list[tuple[re.Pattern[str], tuple[str, ...]]] = [
 ]
 
 
+_LEADER_POST = re.compile(
+    r"(?:同志)?$|(?:党组|党委)?(?:副)?(?:书记|局长|主任|调研员|区长|县长|市长|部长|科长)(?:同志)?$"
+    r"|(?:一|二|三|四)级调研员$|纪检组长$"
+)
+
+
 @dataclass
 class Matcher:
     """Names as the documents write them, looked up in one bureau's tree."""
@@ -114,9 +120,20 @@ class Matcher:
                 found += [u for u in units if u not in found]
         return found, missing
 
+    def leader(self, name: str) -> Leader | None:
+        """The bureau's leader a name stands for: "阮斌" or "阮斌副局长" (the post written after)."""
+        return self.leaders.get(name) or self.leaders.get(_LEADER_POST.sub("", name))
+
     def leader_list(self, names: list[str]) -> tuple[list[Leader], list[str]]:
-        found = [self.leaders[n] for n in names if n in self.leaders]
-        return found, [n for n in names if n not in self.leaders]
+        found: list[Leader] = []
+        missing: list[str] = []
+        for name in names:
+            leader = self.leader(name)
+            if leader is None:
+                missing.append(name)
+            elif leader not in found:
+                found.append(leader)
+        return found, missing
 
 
 def participants_for(kind: str, responsible: list[Unit]) -> list[Unit]:
@@ -131,6 +148,7 @@ def _campaign_dates(draft: PlanDraft) -> tuple[int, date, date]:
     today = timezone.localdate()
     start = draft.issue_date or today
     deadlines = [i.deadline for t in draft.tasks for i in t.indicators if i.deadline]
+    deadlines += [t.deadline for t in draft.tasks if t.deadline]
     end = max([date(start.year, 12, 31), *[d for d in deadlines if d >= start]])
     return start.year, start, end
 
@@ -145,12 +163,18 @@ def _weights(count: int) -> list[Decimal]:
 
 def _save_task(campaign: Campaign, matcher: Matcher, draft: TaskDraft) -> Task:
     leaders, missing_leaders = matcher.leader_list(draft.lead_leaders)
+    co_leaders, missing_co_leaders = matcher.leader_list(draft.co_leaders)
+    leads, missing_leads = matcher.units(draft.lead_units)
     responsible, missing_responsible = matcher.units(draft.responsible_units)
     cooperating, missing_cooperating = matcher.units(draft.cooperating_units)
-    participants = participants_for(draft.kind, responsible)
+    carrying = leads + [u for u in responsible if u not in leads]
+    participants = participants_for(draft.kind, carrying)
     kind = draft.kind
     if kind == TaskKind.CONTEST and len(participants) < 2:
         kind = TaskKind.KEY_TASK  # the review page says so; the office sets the participants
+    deadline = draft.deadline
+    if deadline is not None and not campaign.start <= deadline <= campaign.end:
+        deadline = None  # kept as written in deadline_text
     task = plan_services.task_save(
         campaign=campaign,
         chapter=draft.chapter[:200],
@@ -160,16 +184,24 @@ def _save_task(campaign: Campaign, matcher: Matcher, draft: TaskDraft) -> Task:
         title=draft.title[:200],
         goal=draft.goal,
         content=draft.content,
+        deadline=deadline,
+        deadline_text=draft.deadline_text[:100],
         leaders_text="、".join(draft.lead_leaders)[:200],
+        co_leaders_text="、".join(draft.co_leaders)[:200],
+        lead_units_text="、".join(draft.lead_units)[:500],
         responsible_text="、".join(draft.responsible_units)[:500],
         cooperating_text="、".join(draft.cooperating_units)[:500],
         lead_leaders=leaders,
-        responsible_units=responsible,
-        cooperating_units=[u for u in cooperating if u not in responsible],
+        co_leaders=[leader for leader in co_leaders if leader not in leaders],
+        lead_units=leads,
+        responsible_units=carrying,
+        cooperating_units=[u for u in cooperating if u not in carrying],
         participants=participants,
     )
     unmatched = {
         "leaders": missing_leaders,
+        "co_leaders": missing_co_leaders,
+        "lead_units": missing_leads,
         "responsible": missing_responsible,
         "cooperating": missing_cooperating,
     }
@@ -238,6 +270,8 @@ def campaign_import(*, text: str, bureau: Unit, user: User) -> Campaign:
 
 ROLE_FIELDS = {
     "leaders": "lead_leaders",
+    "co_leaders": "co_leaders",
+    "lead_units": "lead_units",
     "responsible": "responsible_units",
     "cooperating": "cooperating_units",
 }
@@ -269,16 +303,18 @@ def unmatched_name_resolve(
         for role, names in list(pending.items()):
             if name not in names:
                 continue
-            if role == "leaders" and unit is not None:
-                raise ValidationError(f"“{name}”写在牵头领导里，只能对应到局领导")
-            if role != "leaders" and leader is not None:
-                raise ValidationError(f"“{name}”写在责任或配合单位里，只能对应到单位")
+            if role in LEADER_ROLES and unit is not None:
+                raise ValidationError(f"“{name}”写在{UNMATCHED_ROLES[role]}里，只能对应到局领导")
+            if role not in LEADER_ROLES and leader is not None:
+                raise ValidationError(f"“{name}”写在{UNMATCHED_ROLES[role]}里，只能对应到单位")
             related = getattr(task, ROLE_FIELDS[role])
             if leader is not None:
                 related.add(leader)
             elif unit is not None:
                 related.add(unit)
-                if role == "responsible" and unit.kind not in (
+                if role == "lead_units":
+                    task.responsible_units.add(unit)  # a 牵头单位 carries the task too
+                if role in ("lead_units", "responsible") and unit.kind not in (
                     UnitKind.SECTION,
                     UnitKind.BUREAU,
                     UnitKind.PARTNER,
@@ -292,8 +328,8 @@ def unmatched_name_resolve(
 
 
 def unmatched_names(campaign: Campaign) -> dict[str, list[str]]:
-    """The names still to settle, by role, each once, in document order."""
-    result: dict[str, list[str]] = {"leaders": [], "responsible": [], "cooperating": []}
+    """The names still to settle, by role (in UNMATCHED_ROLES' order), each once, in document order."""
+    result: dict[str, list[str]] = {role: [] for role in UNMATCHED_ROLES}
     for task in campaign.tasks.all():
         for role in result:
             names = (task.unmatched_names or {}).get(role, [])

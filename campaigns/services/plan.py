@@ -23,6 +23,7 @@ from org.models import Leader, Unit, UnitKind, User
 from org.services import notify_units
 
 from ..models import (
+    UNMATCHED_ROLES,
     Campaign,
     CampaignStatus,
     Indicator,
@@ -34,7 +35,6 @@ from ..models import (
 )
 
 HUNDRED = Decimal(100)
-UNMATCHED_ROLES = ("leaders", "responsible", "cooperating")
 
 
 def _raise(errors: dict[str, list[str]]) -> None:
@@ -193,8 +193,11 @@ TASK_FIELDS = (
     "task_force",
     "deadline",
     "leaders_text",
+    "co_leaders_text",
+    "lead_units_text",
     "responsible_text",
     "cooperating_text",
+    "deadline_text",
 )
 
 
@@ -204,12 +207,16 @@ def task_save(
     task: Task | None = None,
     campaign: Campaign | None = None,
     lead_leaders: Iterable[Leader] | None = None,
+    co_leaders: Iterable[Leader] | None = None,
+    lead_units: Iterable[Unit] | None = None,
     responsible_units: Iterable[Unit] | None = None,
     cooperating_units: Iterable[Unit] | None = None,
     participants: Iterable[Unit] | None = None,
     **fields: Any,
 ) -> Task:
     """Create or change a task; a related list left out (None) stays as it is.
+
+    A 牵头单位 carries the task, so it is kept among the responsible units as well.
 
     Units dropped from the participants lose their own targets and their place in an
     indicator's "applies to", so nothing refers to a unit that no longer takes part.
@@ -234,8 +241,13 @@ def task_save(
     task.save()
     if lead_leaders is not None:
         task.lead_leaders.set(list(lead_leaders))
+    if co_leaders is not None:
+        task.co_leaders.set(list(co_leaders))
+    if lead_units is not None:
+        task.lead_units.set(list(lead_units))
     if responsible_units is not None:
         task.responsible_units.set(list(responsible_units))
+    task.responsible_units.add(*task.lead_units.all())
     if cooperating_units is not None:
         task.cooperating_units.set(list(cooperating_units))
     task.participants.set(members)

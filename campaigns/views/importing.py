@@ -12,6 +12,7 @@ from org.access import bureaus_managed_by
 from org.models import User
 
 from ..forms import ImportForm, ResolveNameForm
+from ..models import LEADER_ROLES
 from ..selectors import plan as selectors
 from ..services.importing import campaign_import, unmatched_name_resolve
 
@@ -56,8 +57,8 @@ def resolve_name(request: HttpRequest, pk: int) -> HttpResponse:
         settled = unmatched_name_resolve(
             campaign=campaign,
             name=data["name"],
-            unit=data["unit"] if action == "map" and data["role"] != "leaders" else None,
-            leader=data["leader"] if action == "map" and data["role"] == "leaders" else None,
+            unit=data["unit"] if action == "map" and data["role"] not in LEADER_ROLES else None,
+            leader=data["leader"] if action == "map" and data["role"] in LEADER_ROLES else None,
             create_partner=action == "create",
             drop=action == "drop",
         )

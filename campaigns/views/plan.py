@@ -16,7 +16,7 @@ from org.shortcuts import apply_errors
 
 from .. import exports
 from ..forms import CampaignForm, IndicatorForm, ResolveNameForm, TargetsForm, TaskForm
-from ..models import Campaign, Indicator, Task
+from ..models import LEADER_ROLES, UNMATCHED_ROLES, Campaign, Indicator, Task
 from ..selectors import plan as selectors
 from ..selectors.history import plan_changes
 from ..services import plan as services
@@ -134,7 +134,11 @@ def campaign_review(request: HttpRequest, pk: int) -> HttpResponse:
             "campaign": campaign,
             "chapters": selectors.plan_chapters(campaign.tasks.all()),
             "problems": services.campaign_problems(campaign),
-            "unmatched": unmatched_names(campaign),
+            "unmatched": [
+                {"role": role, "label": UNMATCHED_ROLES[role], "leader": role in LEADER_ROLES}
+                | {"names": names}
+                for role, names in unmatched_names(campaign).items()
+            ],
             "units": Unit.objects.filter(
                 path__startswith=campaign.bureau.path, is_active=True
             ).order_by("path"),

@@ -338,7 +338,7 @@ def test_it_refuses_to_map_a_unit_name_onto_a_leader(xingqing):
     pending_before = [t.unmatched_names for t in xingqing.tasks.all()]
     with pytest.raises(ValidationError) as info:
         unmatched_name_resolve(campaign=xingqing, name="组织部", leader=leader)
-    assert info.value.messages == ["“组织部”写在责任或配合单位里，只能对应到单位"]
+    assert info.value.messages == ["“组织部”写在责任单位里，只能对应到单位"]
     assert [t.unmatched_names for t in xingqing.tasks.all()] == pending_before
     assert not leader.led_tasks.filter(campaign=xingqing).exists()
 

@@ -13,6 +13,7 @@ from audit.commands import audited_command
 from org.access import bureaus_managed_by
 from org.models import Unit, User
 
+from ...models import UNMATCHED_ROLES
 from ...services.importing import campaign_import, plan_file_text, unmatched_names
 
 
@@ -56,10 +57,7 @@ class Command(BaseCommand):
             )
         )
         for role, names in unmatched_names(campaign).items():
-            label = {"leaders": "牵头领导", "responsible": "责任单位", "cooperating": "配合单位"}[
-                role
-            ]
-            self.stdout.write(f"未对应的{label}：{'、'.join(names)}")
+            self.stdout.write(f"未对应的{UNMATCHED_ROLES[role]}：{'、'.join(names)}")
         for warning in campaign.import_warnings:
             self.stdout.write(f"提示：{warning}")
         self.stdout.write(f"请在 /plans/{campaign.pk}/review/ 核对后发布。")
