@@ -12,6 +12,11 @@ urlpatterns = [
     path("<int:pk>/edit/", plan.campaign_edit, name="campaign_edit"),
     path("<int:pk>/review/", plan.campaign_review, name="campaign_review"),
     path("<int:pk>/review/names/", importing.resolve_name, name="campaign_resolve_name"),
+    path(
+        "<int:pk>/review/names/partners/",
+        importing.resolve_all_as_partners,
+        name="campaign_resolve_all_partners",
+    ),
     path("<int:pk>/publish/", plan.campaign_publish, name="campaign_publish"),
     path("<int:pk>/matrix/", plan.campaign_matrix, name="campaign_matrix"),
     path("<int:pk>/export.xlsx", plan.campaign_export, name="campaign_export"),

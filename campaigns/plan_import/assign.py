@@ -19,13 +19,13 @@ from dataclasses import dataclass, field
 
 from .lines import LABELS, NAME_FIELDS, split_names
 
-__all__ = ["Assignment", "assignments_in", "read_bracket"]
+__all__ = ["Assignment", "assignments_in", "closing_deadline", "read_bracket"]
 
 _INNER = r"[^（()）〔〕【】\[\]]"
 # A bracket (one level of nested round brackets inside) that ends a sentence or the text.
 _BRACKET = re.compile(
     rf"[（(〔【\[](?P<inner>{_INNER}*(?:[（(]{_INNER}*[）)]{_INNER}*)*)[）)〕】\]]"
-    r"(?=\s*(?:[。；;.，,]|$))"
+    r"(?=\s*(?:[。；;.，,（(〔【\[]|$))"
 )
 _FIELD_OF = {label: name for name, labels in LABELS.items() for label in labels}
 _LABELLED = re.compile(
@@ -45,9 +45,17 @@ _ROLE_ENDINGS: list[tuple[str, re.Pattern[str]]] = [
     ),
 ]
 _LEAD_IN = re.compile(r"^(?:以下(?:各项)?(?:任务|工作)?(?:均|都)?|此项工作|本项工作|均)?(?:由)?")
-_SPLIT = re.compile(r"[，,；;。]")
+_CLAUSES = re.compile(r"[；;。]")
+_COMMAS = re.compile(r"[，,]")
+# A bracket of bare names, each a unit by its ending: "（工资处、就管中心）" names the 责任单位.
+_UNIT_NAME = re.compile(
+    r"^[\u4e00-\u9fff（()）]{2,20}(?:处|局|中心|科|室|委|办|部|厅|院|会|站|所|队|政府|街道|镇|乡"
+    r"|公司|集团|管委会|办事处|联合会)$"
+)
 _NOTE = re.compile(r"下同|不再(?:另行|做|作|单独)?(?:分工|列出|标注)")
-_DUE = re.compile(r"(?:\d{4}\s*年|\d{1,2}\s*月|年底|年内|长期|持续|按季度|每月|每季度)")
+_DUE = re.compile(r"(?:\d{4}\s*年|\d{1,2}\s*月|年底|年内|长期|长年|常年|持续|按季度|每月|每季度)")
+# A task's closing sentence that only says when: "长年实施。", "力争2020年11月末完成。".
+_WHEN_SENTENCE = re.compile(r"^.{0,14}(?:完成|实施|坚持|到位|完工|启动|推进)$")
 
 
 @dataclass
@@ -99,9 +107,12 @@ def read_bracket(inner: str) -> Assignment | None:
     found.later_only = inner.startswith("以下")
     found.sticky = found.later_only or bool(_NOTE.search(inner))
     recognised = 0
-    for part in _SPLIT.split(_NOTE.sub("", inner)):
-        if part.strip() and _part(part, found):
-            recognised += 1
+    for clause in _CLAUSES.split(_NOTE.sub("", inner)):
+        parts = [clause] if _LABELLED.match(clause.strip()) else _COMMAS.split(clause)
+        recognised += sum(_part(part, found) for part in parts if part.strip())
+    if not recognised and (names := split_names(inner)) and all(map(_UNIT_NAME.match, names)):
+        found.add("responsible", names)
+        recognised = 1
     return found if recognised and (found.names or found.deadline_text) else None
 
 
@@ -121,3 +132,10 @@ def assignments_in(text: str) -> tuple[str, list[Assignment]]:
     cleaned = "".join(kept)
     cleaned = re.sub(r"^[。；;，,\s]+|(?<=[。；;])[。；;，,]+", "", cleaned).strip()
     return cleaned, found
+
+
+def closing_deadline(text: str) -> str:
+    """The 完成时限 a task's text ends with as a sentence of its own ("11月末完成。"), or ""."""
+    sentences = [s for s in re.split(r"[。；;]", text) if s.strip()]
+    last = sentences[-1].strip() if len(sentences) > 1 else ""
+    return last if _WHEN_SENTENCE.match(last) and _DUE.search(last) else ""

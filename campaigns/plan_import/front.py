@@ -36,6 +36,7 @@ _META_ISSUER = re.compile(r"发布机构\s*[:：]?\s*(?P<unit>[\u4e00-\u9fff]{2,
 _ISSUER_BEFORE_PRINT = re.compile(r"^(?P<unit>[^《》。，,：:]{2,40}?)\s*(?:关于)?印发")
 _ORG_LINE = re.compile(r"(局|办公室|委员会|委|政府|中心|办|室|厅|部|处|科|院|会)$")
 _CITING = ("(", "（", "《")
+_ATTACHMENT = re.compile(r"^(?:附件\d*[:：]?|[（(]此件[^）)]*[）)]|[（(]此件公开发布[）)])$")
 _FOOTER_START = re.compile(r"^(抄送|抄报|附件|主题词|联系人|联系电话|（此件|\(此件)")
 
 
@@ -82,8 +83,25 @@ def _find_title(lines: list[str], head: str) -> tuple[str, int, int]:
             and not DATE_LINE.match(line)
             and classify(line)[0] == "text"
         ):
+            if flat.endswith("通知") and (after := _after_notice(lines)) is not None:
+                return after
             return normalise(line), index, index + 1
     return "", -1, -1
+
+
+def _after_notice(lines: list[str]) -> tuple[str, int, int] | None:
+    """A notice that does not name its plan in 《》: the plan follows the notice's date, after
+    "（此件公开发布）" and "附件1", under its own title (or none); None when no date ends a notice."""
+    for index, line in enumerate(lines[:40]):
+        if not DATE_LINE.match(line) or not any("：" in x or ":" in x for x in lines[:index]):
+            continue
+        start = index + 1
+        while start < len(lines) and _ATTACHMENT.match(compact(lines[start])):
+            start += 1
+        if start < len(lines) and classify(lines[start])[0] == "text" and len(lines[start]) <= 60:
+            return normalise(lines[start]), start, start + 1
+        return "", start, start
+    return None
 
 
 def _body_start_without_title(lines: list[str]) -> int:
@@ -166,7 +184,9 @@ def read_front(text: str, lines: list[str]) -> Front:
     raw_lines = [normalise(line) for line in text.splitlines() if line.strip()]
     head = " ".join(normalise(line) for line in lines[:40])
     title, title_start, body_start = _find_title(lines, head)
-    if title_start < 0:
+    if not title and title_start >= 0:
+        result.warnings.append("通知之后没有找到方案标题，请手工填写")
+    elif title_start < 0:
         body_start = _body_start_without_title(lines)
         title_start = body_start
         if title:

@@ -46,7 +46,11 @@ _GLUED_ITEM = re.compile(r"(?<=[\u4e00-\u9fff）)])(?=\d{1,3}[.．、][\u4e00-\u
 CN_NUM = "一二三四五六七八九十百零〇"
 L1 = re.compile(rf"^(?P<num>[{CN_NUM}]+)\s*、")
 L2 = re.compile(rf"^(?P<num>[（(]\s*[{CN_NUM}]+\s*[）)])")
-L3 = re.compile(r"^(?P<num>\d{1,3})(?!\d)\s*[.．、](?![\d．.])")
+# "1." / "1、" numbers an item, but "6.2%" and "3.5万" do not, nor "1、2月份" (a list of months);
+# "2、20*年是…" does.
+L3 = re.compile(
+    r"^(?P<num>\d{1,3})(?!\d)\s*(?:[.．](?![\d．.])|、(?![．.]|\d{1,2}\s*(?:[月日号、至\-－—~～]|$)))"
+)
 ENUM = re.compile(rf"^(?:[{CN_NUM}]是|第[{CN_NUM}]+[，,、是]|[（(]\d{{1,2}}[）)]|[①-⑳])")
 DATE_LINE = re.compile(
     r"^\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s*(?:印发|发布|印)?$"

@@ -29,7 +29,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
-from .assign import Assignment, assignments_in
+from .assign import Assignment, assignments_in, closing_deadline
 from .front import read_front
 from .indicators import SuggestedIndicator, deadline_of, suggest_indicators
 from .lines import LEVELS, NAME_FIELDS, Para, clean_lines, first_sentence, paragraphs, split_names
@@ -153,6 +153,23 @@ def _top_chapters(paras: list[Para]) -> list[list[Para]]:
     return [chapter for chapter in chapters if chapter]
 
 
+_AIMS = re.compile(
+    r"(?:总体要求|指导思想|工作目标|基本原则|总体目标|主要目标|发展目标|目标要求|工作原则|总体思路"
+    r"|目标任务|任务目标)"
+)
+
+
+def _is_aims(chapter: list[Para]) -> bool:
+    """一、指导思想 / 总体要求 / 工作目标 (and such headings joined by 和、与): the plan's aims,
+    kept as its text; never tasks, unless the chapter assigns work with labels."""
+    heading = chapter[0]
+    if heading.kind != "L1" or any(p.kind == "label" for p in chapter):
+        return False
+    title = first_sentence(heading.rest)[0]
+    parts = [part for part in re.split(r"[和与及、]", title) if part]
+    return bool(parts) and all(_AIMS.fullmatch(part) for part in parts)
+
+
 def _is_requirements(chapter: list[Para]) -> bool:
     heading = chapter[0]
     return (
@@ -207,9 +224,18 @@ class _Walker:
         self.requirements: list[str] = []
         self.warnings: list[str] = []
 
-    def chapter(self, chapter: list[Para]) -> None:
+    def _side_text(self, chapter: list[Para]) -> bool:
+        """Keep a 工作要求 or 总体要求 chapter as the plan's text; True when it was one."""
         if _is_requirements(chapter):
             self.requirements.extend(p.text for p in chapter[1:])
+        elif _is_aims(chapter):
+            (self.requirements if self.tasks else self.preamble).extend(p.text for p in chapter)
+        else:
+            return False
+        return True
+
+    def chapter(self, chapter: list[Para]) -> None:
+        if self._side_text(chapter):
             return
         found: list[_Task] = []
         orphans: list[Para] = []  # text before the chapter's first task
@@ -372,7 +398,7 @@ def _draft(order: int, task: _Task, plan_year: int | None) -> TaskDraft:
         suggest_indicators(goal, plan_year=plan_year),
         suggest_indicators(content, plan_year=plan_year),
     )
-    deadline_text = "；".join(task.deadline)
+    deadline_text = "；".join(task.deadline) or closing_deadline(f"{task.title}。{content}")
     return TaskDraft(
         chapter=task.chapter,
         number=task.number,
@@ -398,7 +424,9 @@ def parse_plan(text: str) -> PlanDraft:
     front = read_front(text, lines)
     paras = paragraphs(front.body)
     chapters = _top_chapters(paras)
-    level = _task_level([p for c in chapters if not _is_requirements(c) for p in c])
+    level = _task_level(
+        [p for c in chapters if not _is_requirements(c) and not _is_aims(c) for p in c]
+    )
     walker = _Walker(level or 99)
     for chapter in chapters:
         walker.chapter(chapter)

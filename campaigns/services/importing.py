@@ -327,6 +327,24 @@ def unmatched_name_resolve(
     return settled
 
 
+def unmatched_unit_names(campaign: Campaign) -> list[str]:
+    """The unit names (not leaders) still to settle, each once, in document order."""
+    pending = unmatched_names(campaign)
+    names = [n for role, names in pending.items() if role not in LEADER_ROLES for n in names]
+    return list(dict.fromkeys(names))
+
+
+@transaction.atomic
+def unmatched_units_create_partners(*, campaign: Campaign) -> tuple[int, int]:
+    """Settle every unit name still unmatched by creating it as a partner (配合单位) of the
+    bureau, or taking the partner of that name already there; returns (names, places)."""
+    names = unmatched_unit_names(campaign)
+    places = sum(
+        unmatched_name_resolve(campaign=campaign, name=name, create_partner=True) for name in names
+    )
+    return len(names), places
+
+
 def unmatched_names(campaign: Campaign) -> dict[str, list[str]]:
     """The names still to settle, by role (in UNMATCHED_ROLES' order), each once, in document order."""
     result: dict[str, list[str]] = {role: [] for role in UNMATCHED_ROLES}

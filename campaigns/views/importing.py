@@ -14,7 +14,11 @@ from org.models import User
 from ..forms import ImportForm, ResolveNameForm
 from ..models import LEADER_ROLES
 from ..selectors import plan as selectors
-from ..services.importing import campaign_import, unmatched_name_resolve
+from ..services.importing import (
+    campaign_import,
+    unmatched_name_resolve,
+    unmatched_units_create_partners,
+)
 
 
 @require_http_methods(["GET", "POST"])
@@ -66,4 +70,22 @@ def resolve_name(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, error.messages[0])
     else:
         messages.success(request, f"“{data['name']}”已处理，涉及 {settled} 处")
+    return redirect("campaigns:campaign_review", pk=campaign.pk)
+
+
+@require_POST
+def resolve_all_as_partners(request: HttpRequest, pk: int) -> HttpResponse:
+    user = request.user
+    assert isinstance(user, User)
+    campaign = selectors.get_campaign_for_user(user, pk, write=True)
+    if not campaign.is_draft:
+        messages.error(request, "方案已发布，不能再批量新建单位")
+        return redirect("campaigns:campaign_detail", pk=campaign.pk)
+    names, places = unmatched_units_create_partners(campaign=campaign)
+    if names:
+        messages.success(
+            request, f"已把 {names} 个名称新建为配合单位（或对应到同名单位），涉及 {places} 处"
+        )
+    else:
+        messages.info(request, "没有待对应的单位名称")
     return redirect("campaigns:campaign_review", pk=campaign.pk)

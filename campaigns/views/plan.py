@@ -20,7 +20,7 @@ from ..models import LEADER_ROLES, UNMATCHED_ROLES, Campaign, Indicator, Task
 from ..selectors import plan as selectors
 from ..selectors.history import plan_changes
 from ..services import plan as services
-from ..services.importing import unmatched_names
+from ..services.importing import unmatched_names, unmatched_unit_names
 
 
 @require_GET
@@ -139,6 +139,7 @@ def campaign_review(request: HttpRequest, pk: int) -> HttpResponse:
                 | {"names": names}
                 for role, names in unmatched_names(campaign).items()
             ],
+            "unmatched_units": len(unmatched_unit_names(campaign)),
             "units": Unit.objects.filter(
                 path__startswith=campaign.bureau.path, is_active=True
             ).order_by("path"),
