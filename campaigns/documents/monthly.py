@@ -107,13 +107,17 @@ def _row(standing: Standing, stages: dict[int, list[str]]) -> dict[str, Any]:
 
 
 def _task(group: TaskStandings, stages: dict[int, list[str]]) -> dict[str, Any]:
-    return {
+    task = {
         "task_id": group.task.pk,
         "task": group.task.title,
         "number": group.task.number,
         "indicators": [line["name"] for line in group.rows[0].details] if group.rows else [],
         "rows": [_row(s, stages) for s in group.rows],
     }
+    # Only where the plan names a 牵头单位: a bulletin issued before there was one keeps its content.
+    if lead := group.task.lead_units_shown:
+        task["lead"] = lead
+    return task
 
 
 def monthly_title(period: Period) -> str:
@@ -254,6 +258,8 @@ def _contests(doc: OfficialDocument, contests: list[dict[str, Any]]) -> None:
         doc.paragraph("本期无擂台赛。")
     for i, contest in enumerate(contests, start=1):
         doc.subheading(f"（{cn_number(i)}）{contest['task']}")
+        if contest.get("lead"):
+            doc.paragraph(f"牵头单位：{contest['lead']}。")
         first = contest["rows"][0] if contest["rows"] else None
         if first and first["rank"] == 1:
             doc.paragraph(
@@ -269,6 +275,8 @@ def _pushes(doc: OfficialDocument, pushes: list[dict[str, Any]]) -> None:
         doc.paragraph("本期无攻坚战。")
     for i, push in enumerate(pushes, start=1):
         doc.subheading(f"（{cn_number(i)}）{push['task']}")
+        if push.get("lead"):
+            doc.paragraph(f"牵头单位：{push['lead']}。")
         for row in push["rows"]:
             doc.paragraph(push_sentence(row))
 

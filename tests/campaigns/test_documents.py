@@ -263,3 +263,14 @@ def test_it_reads_headings_out_of_plain_text():
         ("h2", "（一）擂台赛。", "本季度得分提高。"),
         ("p", "", "1.加强督导。"),
     ]
+
+
+def test_it_names_the_lead_unit_under_a_task_where_the_plan_names_one(plan: Plan, tree: Tree):
+    plan.contest.lead_units.add(tree.section)  # the way task_save keeps it: also responsible
+    plan.contest.responsible_units.add(tree.section)
+    bulletin = month(plan, 4, {tree.township_a: (30, 50), tree.township_b: None})
+    texts = [p.text for p in docx_of(bulletin_docx(bulletin)).paragraphs]
+    heading = texts.index(f"（一）{CONTEST}")
+    assert texts[heading + 1] == f"牵头单位：{tree.section.name}。"
+    assert bulletin.content["contests"][0]["lead"] == tree.section.name
+    assert "lead" not in bulletin.content["pushes"][0], "no 牵头单位 named, none written"
