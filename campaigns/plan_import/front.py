@@ -210,7 +210,7 @@ def read_front(text: str, lines: list[str]) -> Front:
     numbered = [m for m in DOC_NO.finditer(raw_head) if raw_head[: m.start()][-1:] not in _CITING]
     if numbered:
         m = numbered[0]
-        prefix = m["prefix"].removeprefix("文号")
+        prefix = re.sub(r"^.*文件", "", m["prefix"].removeprefix("文号"))  # "…民政局文件临兰民"
         result.doc_number = compact(f"{prefix}〔{m['year']}〕{m['no']}号")
     front = paragraphs(front_lines, front=True)
     result.issuing_unit = _issuing_unit(front, raw_head, footer)

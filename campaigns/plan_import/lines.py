@@ -18,7 +18,8 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-from .text import compact, is_ideograph, is_wide, normalise
+from .runon import break_run_on
+from .text import bracket_depths, compact, is_ideograph, is_wide, normalise
 
 LABELS: dict[str, tuple[str, ...]] = {
     "goal": ("任务目标", "工作目标", "目标任务"),
@@ -41,6 +42,8 @@ _INLINE_LABEL = re.compile(
     rf"(?<=\S)\s*(?=(?:{'|'.join(label for name in (*NAME_FIELDS, 'deadline') for label in LABELS[name])})"
     rf"{_QUALIFIER})"
 )
+# Any label with its colon, wherever it stands (a run-on line is cut before each).
+_ANY_LABEL = re.compile(rf"(?:{_LABEL_WORDS}){_QUALIFIER}")
 _GLUED_ITEM = re.compile(r"(?<=[\u4e00-\u9fff）)])(?=\d{1,3}[.．、][\u4e00-\u9fff“《])")
 
 CN_NUM = "一二三四五六七八九十百零〇"
@@ -74,13 +77,7 @@ def is_noise(line: str) -> bool:
 
 def _outside_brackets(line: str, cuts: list[int]) -> list[int]:
     """The cut positions not inside a bracket ("（牵头单位：…；责任单位：…）" stays whole)."""
-    depth, depths = 0, []
-    for ch in line:
-        depths.append(depth)
-        if ch in "（(〔【[":
-            depth += 1
-        elif ch in "）)〕】]":
-            depth = max(0, depth - 1)
+    depths = bracket_depths(line)
     return [cut for cut in cuts if depths[cut] == 0]
 
 
@@ -101,11 +98,14 @@ def split_glued(line: str) -> list[str]:
 def clean_lines(text: str) -> list[str]:
     """Non-blank, non-noise lines, stripped and cut apart where they glue things together."""
     out: list[str] = []
-    for raw in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
+    raws = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    alone = sum(1 for raw in raws if raw.strip()) == 1  # the whole text on one line
+    for raw in raws:
         line = raw.replace("\u3000", " ").replace("\xa0", " ").strip()
-        if not line or is_noise(line):
-            continue
-        out.extend(piece.strip() for piece in split_glued(line))
+        for part in break_run_on(line, labels=_ANY_LABEL, alone=alone):
+            part = part.strip()
+            if part and not is_noise(part):
+                out.extend(piece.strip() for piece in split_glued(part) if piece.strip())
     return out
 
 

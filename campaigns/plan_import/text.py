@@ -72,6 +72,18 @@ def normalise(text: str) -> str:
     return "".join(out)
 
 
+def bracket_depths(text: str) -> list[int]:
+    """How many brackets are open before each character of ``text`` (（ ( 〔 【 [)."""
+    depth, depths = 0, []
+    for ch in text:
+        depths.append(depth)
+        if ch in "（(〔【[":
+            depth += 1
+        elif ch in "）)〕】]":
+            depth = max(0, depth - 1)
+    return depths
+
+
 def compact(text: str) -> str:
     """``text`` without any whitespace, for comparing headings and titles."""
     return _WS_RUN.sub("", text.replace("\u3000", ""))

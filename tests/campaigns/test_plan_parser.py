@@ -11,6 +11,7 @@ from decimal import Decimal
 from functools import cache
 from pathlib import Path
 
+import pytest
 from docx import Document
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -485,3 +486,43 @@ def test_it_warns_when_a_text_holds_no_tasks(text: str):
     draft = parse_plan(text)
     assert draft.tasks == []
     assert "未识别到任何任务，请检查文本是否完整，或手工录入任务" in draft.warnings
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "lanshan-2020-dalei-gongjian.txt",
+        "xihaian-2020-gongzuo-yaodian.txt",
+        "xingqing-2020-minzheng-fangan.txt",
+    ],
+)
+def test_a_plan_pasted_as_one_long_line_gives_the_same_tasks(name):
+    """Copied from a page that loses every line break (or squeezed by a chat tool)."""
+    text = (PLANS / name).read_text(encoding="utf-8")
+    one_line = "".join(line.strip() for line in text.splitlines())
+    assert "\n" not in one_line
+
+    def tasks(draft: PlanDraft) -> list[tuple]:
+        return [
+            (t.chapter, t.number, t.title, t.lead_leaders, t.responsible_units, t.cooperating_units)
+            for t in draft.tasks
+        ]
+
+    broken, joined = plan(name), parse_plan(one_line)
+    assert tasks(joined) == tasks(broken)
+    assert (joined.title, joined.doc_number, joined.issue_date) == (
+        broken.title,
+        broken.doc_number,
+        broken.issue_date,
+    )
+
+
+def test_a_run_on_line_is_not_cut_inside_words_numbers_or_brackets():
+    from campaigns.plan_import.lines import clean_lines
+
+    sentence = "坚持统一、规范的认定标准，城乡低保标准提高 6.2%，1、2月份完成复核。"
+    text = "一、兜底保障" + sentence * 12 + "（牵头单位：社会救助科；责任单位：各镇街道）"
+    lines = clean_lines(text)
+    assert lines[0] == "一、兜底保障" + sentence  # a heading's end is not marked: it keeps its text
+    assert lines[1:-1] == [sentence] * 11
+    assert lines[-1] == "（牵头单位：社会救助科；责任单位：各镇街道）"
