@@ -257,7 +257,11 @@ class ImportForm(TextRuleForm, forms.Form):
         help_text="从 Word 或网页复制整篇通知（含附件方案）粘贴到这里；也可以直接上传文件。",
     )
     file = forms.FileField(
-        label="或上传文件", required=False, help_text="支持 .docx 和 .txt，不超过 5 MB"
+        label="或上传文件",
+        required=False,
+        help_text="支持 Word（.docx / .doc）、WPS（.wps）、可复制文字的 PDF 和 .txt，不超过 5 MB；"
+        "任务分解表可以是 Word 或 PDF 里的表格",
+        widget=forms.ClearableFileInput(attrs={"accept": ".docx,.doc,.wps,.pdf,.txt"}),
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

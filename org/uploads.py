@@ -2,12 +2,13 @@
 
 1. Size: `read_capped` (and `check_size`) refuse a file by its size before a byte is parsed;
    `CappedUploadHandler` keeps no more than UPLOAD_MAX_BYTES of any file on disk meanwhile.
-2. Workbooks and Word documents: `check_workbook` / `check_docx` take only a real zip (an old
+2. Workbooks, Word documents and PDFs: `check_workbook` / `check_docx` take only a real zip (an old
    .xls, an HTML page or any other file renamed is refused by its bytes), without macros, with few
    parts, a bounded size once inflated, no part inflating more than MAX_RATIO times and no DTD in
    any XML part (billion laughs); a workbook is then opened by openpyxl in read-only mode, and
    `iter_rows_capped` reads a sheet's rows within a cap, refusing one that claims more before
-   reading any. `check_parsers` (run at start-up) refuses to start unless the XML parsers behind
+   reading any. `check_pdf` takes what starts as a PDF and ends as one (a file cut short is
+   refused), `check_old_word` an OLE file for a .doc or .wps. `check_parsers` (run at start-up) refuses to start unless the XML parsers behind
    openpyxl and python-docx cannot expand entities.
 3. Photos: `check_image` takes JPEG and PNG only, by their bytes; the pixel count comes from the
    header and is capped before anything is decoded; `jpeg_bytes` re-encodes from the pixels alone
@@ -47,7 +48,9 @@ __all__ = [
     "UploadRefused",
     "check_docx",
     "check_image",
+    "check_old_word",
     "check_parsers",
+    "check_pdf",
     "check_size",
     "check_workbook",
     "display_name",
@@ -341,6 +344,33 @@ def _caused_by(error: BaseException | None, kind: type[BaseException]) -> bool:
 def check_docx(data: bytes, name: str = "") -> bytes:
     """The bytes of a .docx once they pass the checks of `check_workbook`; UploadRefused otherwise."""
     _check_office_zip(data, name, DOCX)
+    return data
+
+
+PDF_MAGIC = b"%PDF-"
+PDF_NOT_IT = (
+    "这不是 PDF 文件（内容不是 PDF，只是扩展名改成了 .pdf）：请上传从 Word 或 WPS 导出的 PDF"
+)
+PDF_TRUNCATED = "这个 PDF 文件不完整（可能没有下载或上传完），打不开：请重新导出或下载后上传"
+OLD_WORD_NOT_IT = (
+    "这不是 Word（.doc）或 WPS（.wps）文件：请上传 Word 或 WPS 保存的文件，或另存为 .docx"
+)
+
+
+def check_pdf(data: bytes) -> bytes:
+    """The bytes of a PDF once they start as one (the header, within its first KB as readers
+    allow) and end as one (%%EOF near the end: a file cut short is refused before parsing)."""
+    if PDF_MAGIC not in data[:1024]:
+        raise UploadRefused(PDF_NOT_IT)
+    if b"%%EOF" not in data[-2048:]:
+        raise UploadRefused(PDF_TRUNCATED)
+    return data
+
+
+def check_old_word(data: bytes) -> bytes:
+    """The bytes of an old Word (.doc) or WPS (.wps) file: an OLE compound file by its header."""
+    if not data.startswith(OLE_HEADER):
+        raise UploadRefused(OLD_WORD_NOT_IT)
     return data
 
 

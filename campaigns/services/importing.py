@@ -19,40 +19,83 @@ from django.utils import timezone
 from org.models import TOWNSHIP_KINDS, Leader, Unit, UnitKind, User
 from org.services import unit_create
 from org.text import clean_document
-from org.uploads import DOCX, check_docx, read_capped
+from org.uploads import (
+    DOCX,
+    OLE_HEADER,
+    check_docx,
+    check_old_word,
+    check_pdf,
+    image_type,
+    read_capped,
+)
 
 from ..models import LEADER_ROLES, UNMATCHED_ROLES, Campaign, IndicatorKind, Task, TaskKind
 from ..plan_import import PlanDraft, TaskDraft, parse_plan, read_docx_text
+from ..plan_import.convert import ConversionFailed, to_docx
+from ..plan_import.pdf import PdfUnreadable, read_pdf_text
 from . import plan as plan_services
 
 NOT_A_PLAN = (
     "没有从这段文字里识别出任何任务。请粘贴工作方案的全文（带“一、”“（一）”或“1.”编号的任务，"
-    "以及“任务目标”“牵头领导”“责任单位”等字样），或上传方案的 .docx / .txt 文件。"
+    "以及“任务目标”“牵头领导”“责任单位”等字样），或上传方案的 Word（.docx / .doc）、WPS（.wps）、"
+    "PDF 或 .txt 文件。"
 )
 MAX_UPLOAD = 5 * 1024 * 1024
+PLAN_FORMATS = (".docx", ".doc", ".wps", ".pdf", ".txt")
+NOT_A_PLAN_FILE = "只支持 Word（.docx / .doc）、WPS（.wps）、PDF 和 .txt 文件"
 
 
-def plan_file_text(upload: Any) -> str:
-    """The text of an uploaded plan (.docx through org.uploads' checks, or .txt); a
-    ValidationError in Chinese for anything else."""
-    name = (getattr(upload, "name", "") or "").lower()
-    if name.endswith(".doc"):
-        raise ValidationError("不支持旧版 .doc 文件：请在 Word 中另存为 .docx 后上传")
-    if not name.endswith((".docx", ".txt")):
-        raise ValidationError("只支持 .docx 和 .txt 文件")
-    data = read_capped(upload, MAX_UPLOAD)
-    if name.endswith(".txt"):
-        for encoding in ("utf-8-sig", "gb18030"):
-            try:
-                return data.decode(encoding)
-            except UnicodeDecodeError:
-                continue
-        raise ValidationError("读不出这个 .txt 文件的文字编码，请另存为 UTF-8 后重试")
+def _txt_text(data: bytes) -> str:
+    if image_type(data[:8]) is not None or data.startswith((b"%PDF-", b"PK\x03\x04", OLE_HEADER)):
+        raise ValidationError("这不是文本（.txt）文件：请上传方案的 Word、PDF 文件，或粘贴文字")
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise ValidationError("读不出这个 .txt 文件的文字编码，请另存为 UTF-8 后重试")
+
+
+def _docx_text(data: bytes, name: str) -> str:
     check_docx(data, name)
     try:
         return read_docx_text(BytesIO(data))
     except Exception:  # python-docx raises many kinds for a damaged part
         raise ValidationError(DOCX.damaged) from None
+
+
+def _old_word_text(data: bytes, name: str) -> str:
+    """A .doc or .wps: converted to .docx by LibreOffice, then read as one."""
+    check_old_word(data)
+    try:
+        converted = to_docx(data, name[name.rindex(".") :])
+    except ConversionFailed as error:
+        raise ValidationError(str(error)) from None
+    return _docx_text(converted, "converted.docx")
+
+
+def _pdf_text(data: bytes) -> str:
+    check_pdf(data)
+    try:
+        return read_pdf_text(data)
+    except PdfUnreadable as error:
+        raise ValidationError(str(error)) from None
+
+
+def plan_file_text(upload: Any) -> str:
+    """The text of an uploaded plan (.docx, .doc, .wps, .pdf or .txt), each checked by its bytes
+    (org.uploads) before anything parses it; a ValidationError in Chinese for anything else."""
+    name = (getattr(upload, "name", "") or "").lower()
+    if not name.endswith(PLAN_FORMATS):
+        raise ValidationError(NOT_A_PLAN_FILE)
+    data = read_capped(upload, MAX_UPLOAD)
+    if name.endswith(".txt"):
+        return _txt_text(data)
+    if name.endswith(".pdf"):
+        return _pdf_text(data)
+    if name.endswith((".doc", ".wps")):
+        return _old_word_text(data, name)
+    return _docx_text(data, name)
 
 
 # Group names the documents use for "every township of this kind".

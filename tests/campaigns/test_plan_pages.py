@@ -72,9 +72,16 @@ def test_it_reads_an_uploaded_docx(tree: Tree, office):
 @pytest.mark.parametrize(
     ("upload", "message"),
     [
-        (SimpleUploadedFile("方案.doc", b"\xd0\xcf\x11\xe0old word"), "不支持旧版 .doc 文件"),
+        (
+            SimpleUploadedFile("方案.doc", b"\xd0\xcf\x11\xe0old word"),
+            "这不是 Word（.doc）或 WPS（.wps）文件",
+        ),
         (SimpleUploadedFile("方案.docx", b"PK\x03\x04not really a docx"), "这个 .docx 文件打不开"),
-        (SimpleUploadedFile("方案.pdf", b"%PDF-1.4"), "只支持 .docx 和 .txt 文件"),
+        (SimpleUploadedFile("方案.pdf", b"%PDF-1.4"), "这个 PDF 文件不完整"),
+        (
+            SimpleUploadedFile("方案.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"),
+            "只支持 Word（.docx / .doc）",
+        ),
         (
             SimpleUploadedFile("方案.txt", "今天天气很好。".encode()),
             "没有从这段文字里识别出任何任务",
