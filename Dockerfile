@@ -1,8 +1,11 @@
 FROM python:3.11-slim
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 DJANGO_SETTINGS_MODULE=minzheng.settings.production
 WORKDIR /app
-# pg_dump / pg_restore for make backup and make restore (15, as the postgres:15 service).
+# pg_dump / pg_restore for make backup and make restore (15, as the postgres:15 service);
+# LibreOffice converts plan files in .doc / .wps (campaigns/plan_import/convert.py), with the CJK
+# fonts the converted text is laid out in.
 RUN apt-get update && apt-get install -y --no-install-recommends postgresql-client \
+    libreoffice-writer-nogui fonts-noto-cjk \
     && rm -rf /var/lib/apt/lists/*
 COPY pyproject.toml ./
 COPY minzheng ./minzheng

@@ -16,13 +16,21 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-# Debian's Chromium and the CJK fonts for the browser tests (never a downloaded browser).
+# Debian's Chromium and the CJK fonts for the browser tests (never a downloaded browser), and
+# LibreOffice for plan files in .doc / .wps (and the PDFs the plan-import tests print).
 browser-deps:
 	@if ! command -v chromium >/dev/null 2>&1 || ! fc-list 2>/dev/null | grep -q "Noto Sans CJK"; then \
 		if [ "$$(id -u)" = "0" ]; then \
 			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; \
 		else \
 			echo "需要 Debian 的 chromium 与 fonts-noto-cjk：sudo apt-get install -y chromium fonts-noto-cjk" >&2; exit 1; \
+		fi; \
+	fi
+	@if ! command -v soffice >/dev/null 2>&1; then \
+		if [ "$$(id -u)" = "0" ]; then \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends libreoffice-writer-nogui libreoffice-calc-nogui poppler-utils >/dev/null; \
+		else \
+			echo "需要 LibreOffice（转换 .doc / .wps 方案）：sudo apt-get install -y libreoffice-writer-nogui libreoffice-calc-nogui poppler-utils" >&2; exit 1; \
 		fi; \
 	fi
 

@@ -12,7 +12,7 @@ import sys
 
 from _common import cpu_line, ensure_database, note, run_script
 
-PARTS = ["pages", "dispatch", "excel", "roster", "docx", "hostile"]
+PARTS = ["pages", "dispatch", "excel", "roster", "docx", "hostile", "plans"]
 
 
 def pages() -> int:
@@ -40,7 +40,7 @@ def main() -> int:
         return 2
     print(cpu_line(), flush=True)
     failed = 0
-    needs = {1} if set(wanted) <= {"docx", "hostile"} else {1, 10}
+    needs = {1} if set(wanted) <= {"docx", "hostile", "plans"} else {1, 10}
     for districts in sorted(needs):
         note(f"database dalei_bench_n{districts}: migrate and seed_scale --districts {districts}")
         ensure_database(districts)
@@ -50,6 +50,7 @@ def main() -> int:
         "roster": [("roster.py", "--districts", "10")],
         "docx": [("bulletin_docx.py",)],
         "hostile": [("hostile.py",)],
+        "plans": [("plan_import.py",)],
     }
     for part in wanted:
         if part == "pages":
