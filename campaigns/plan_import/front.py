@@ -104,9 +104,14 @@ def _after_notice(lines: list[str]) -> tuple[str, int, int] | None:
     return None
 
 
+def _first_numbered(lines: list[str]) -> int:
+    """The first heading or item ("一、", "（一）", "1."); the notice comes before it."""
+    return next((i for i, x in enumerate(lines) if classify(x)[0] in ("L1", "L2", "L3")), 40)
+
+
 def _body_start_without_title(lines: list[str]) -> int:
     """Where the body starts when the plan's title line was not found: after the notice's date."""
-    for index, line in enumerate(lines[:40]):
+    for index, line in enumerate(lines[: min(40, _first_numbered(lines))]):
         if "印发" in line:
             for later in range(index + 1, min(len(lines), index + 20)):
                 if DATE_LINE.match(lines[later]):
@@ -182,7 +187,8 @@ def read_front(text: str, lines: list[str]) -> Front:
     """Split the cleaned ``lines`` into front matter and body; ``text`` is the raw input."""
     result = Front()
     raw_lines = [normalise(line) for line in text.splitlines() if line.strip()]
-    head = " ".join(normalise(line) for line in lines[:40])
+    # The notice is before the first heading or item: a 《》 inside a task is no plan's title.
+    head = " ".join(normalise(line) for line in lines[: min(40, _first_numbered(lines))])
     title, title_start, body_start = _find_title(lines, head)
     if not title and title_start >= 0:
         result.warnings.append("通知之后没有找到方案标题，请手工填写")

@@ -33,6 +33,7 @@ from .assign import Assignment, assignments_in, closing_deadline
 from .front import read_front
 from .indicators import SuggestedIndicator, deadline_of, suggest_indicators
 from .lines import LEVELS, NAME_FIELDS, Para, clean_lines, first_sentence, paragraphs, split_names
+from .pasted import tables_in_text
 
 __all__ = ["PlanDraft", "TaskDraft", "parse_plan"]
 
@@ -420,6 +421,7 @@ def _draft(order: int, task: _Task, plan_year: int | None) -> TaskDraft:
 
 def parse_plan(text: str) -> PlanDraft:
     """Read the text of a plan document (or its notice) into a :class:`PlanDraft`."""
+    text = tables_in_text(text)
     lines = clean_lines(text)
     front = read_front(text, lines)
     paras = paragraphs(front.body)

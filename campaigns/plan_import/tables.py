@@ -28,6 +28,7 @@ from .text import compact
 
 __all__ = [
     "TaskTables",
+    "column_field",
     "header_fields",
     "is_continuation_note",
     "plain_lines",
@@ -41,7 +42,7 @@ COLUMN_WORDS: dict[str, tuple[str, ...]] = {
     "number": ("序号", "编号", "序"),
     "chapter": ("重点任务", "重点工作", "任务类别", "工作类别", "类别", "工作领域", "领域", "板块"),
     "title": ("工作任务", "主要任务", "任务名称", "任务事项", "工作事项", "任务", "事项"),
-    "goal": ("任务目标", "工作目标", "目标任务", "预期目标", "完成目标", "目标"),
+    "goal": ("任务目标", "工作目标", "目标任务", "预期目标", "完成目标", "考核指标", "目标"),
     "content": (
         "工作内容",
         "具体措施",
@@ -53,12 +54,23 @@ COLUMN_WORDS: dict[str, tuple[str, ...]] = {
         "工作举措",
         "推进措施",
         "具体任务",
+        "实施步骤",
+        "分月序时进度",
         "措施",
     ),
     "leads": ("牵头领导", "牵头局领导", "责任领导", "分管领导", "包保领导", "责任局领导"),
     "co_leads": ("配合领导", "协管领导", "协助领导", "配合局领导"),
     "lead_units": ("牵头单位", "牵头部门", "牵头科室", "牵头处室"),
-    "responsible": ("责任单位", "责任部门", "责任科室", "责任处室", "承办单位", "落实单位"),
+    "responsible": (
+        "责任单位",
+        "责任部门",
+        "责任科室",
+        "责任处室",
+        "承办单位",
+        "落实单位",
+        "实施部门",
+        "实施单位",
+    ),
     "cooperating": ("配合单位", "配合部门", "配合科室", "协办单位", "协同单位", "参与单位"),
     "deadline": (
         "完成时限",
@@ -106,7 +118,7 @@ def is_continuation_note(text: str) -> bool:
     return bool(_CONTINUED.match(compact(text)))
 
 
-def _column_field(cell: Cell) -> str | None:
+def column_field(cell: Cell) -> str | None:
     """The field a header cell names ("责任科室（单位）" → responsible), or None."""
     name = _BRACKETS.sub("", compact(cell or "")).strip("：:*＊")
     if not name or len(name) > 12:
@@ -123,9 +135,9 @@ def header_fields(row: Sequence[Cell]) -> dict[int, str] | None:
     A header names the task's text (工作任务, 工作内容 or 重点任务) and who carries it (a leader or
     a unit); a 指标表 of names, figures and deadlines without units is no task table.
     """
-    columns = {i: f for i, cell in enumerate(row) if (f := _column_field(cell)) is not None}
+    columns = {i: f for i, cell in enumerate(row) if (f := column_field(cell)) is not None}
     found = set(columns.values())
-    if not found & {"title", "content", "chapter"} or not found & set(_NAME_FIELDS):
+    if not found & {"title", "content", "chapter", "goal"} or not found & set(_NAME_FIELDS):
         return None
     if "title" not in found and "content" not in found:
         # a lone 重点任务 column is the task itself, not its chapter
@@ -290,9 +302,14 @@ class TaskTables:
         has_number = "number" in self.layout.columns.values()
         return has_number and not values.get("number") and any(values.values())
 
-    @staticmethod
-    def _task_text(values: dict[str, str]) -> str:
-        return values.get("title") or values.get("content") or ""
+    def _task_text(self, values: dict[str, str]) -> str:
+        """The task's own text: its 任务 column, else the leftmost of its 内容 and 目标 columns
+        (a table of 考核指标 then 实施步骤 names the task by the first)."""
+        if values.get("title"):
+            return values["title"]
+        columns = self.layout.columns if self.layout is not None else {}
+        order = sorted((i, name) for i, name in columns.items() if name in ("content", "goal"))
+        return next((values[name] for _, name in order if values.get(name)), "")
 
     def _set_chapter(self, text: str) -> None:
         if compact(text) == compact(self.chapter):
@@ -314,6 +331,7 @@ class TaskTables:
         text = self._task_text(values)
         if not text:
             return
+        source = text  # the cell the task's line is written from is not repeated as a label
         written = values.get("number", "")
         if numbered := _NUMBERED_TEXT.match(text):  # "1.提升…" in the text cell itself
             written, text = written or numbered[1], text[numbered.end() :]
@@ -321,7 +339,7 @@ class TaskTables:
         self.lines.append(f"{self._number(written)}.{space}{text}")
         for name, label in LABEL_OF.items():
             value = values.get(name, "")
-            if value and not (name == "content" and not values.get("title")):
+            if value and value != source and not (name == "content" and not values.get("title")):
                 self.lines.append(f"{label}：{value}")
 
     def _number(self, written: str) -> str:

@@ -18,6 +18,7 @@ import pytest
 
 from campaigns.plan_import import PlanDraft, TaskDraft, parse_plan
 from campaigns.plan_import.lines import L1, L2, L3
+from campaigns.plan_import.pasted import _pipe_rows
 from campaigns.plan_import.text import compact
 
 CORPUS = Path(__file__).resolve().parent / "plan_corpus"
@@ -25,10 +26,7 @@ DOCUMENTS = sorted(p.stem for p in CORPUS.glob("*.txt"))
 
 # Documents not read right yet, with the reason (kept in step with the closing notes).
 NOT_YET: dict[str, str] = {
-    "bozhou-qiaocheng-2025-minzheng-renwu-fenjie": "a 任务分解表 pasted one cell per line ('| 1 |')",
-    "bozhou-qiaocheng-2025-zhengfu-gongzuo-baogao-fenjie": "table rows with cells split by spaces",
     "changzhou-zhonglou-2021-minsheng-shishi-fenjie-biao": "table cells run together, no separators",
-    "guangzhou-2023-zhongdian-gongzuo-135": "one task as 'label: | value |' rows",
     "jiangsu-laodong-baozhang-2007-mubiao-renwu-fenjie": "(2) under 17. is the task, 17. its parent",
     "jilin-minzhengju-zhongdian-gongzuo-jihua": "牵头 / 配合 and a deadline inside a sentence",
     "putian-renshe-2022-buduanban-gongjian-fangan": "labels without their task headings (site dropped them)",
@@ -113,4 +111,19 @@ def test_the_corpus_holds_at_least_fifteen_real_plans_with_their_sources():
     ],
 )
 def test_a_real_plan_comes_in_as_the_document_says(slug):
+    assert problems_of(slug) == []
+
+
+def test_a_task_table_copied_from_a_browser_with_tabs_reads_like_its_page_text():
+    """A browser copies an HTML table as one row a line, cells split by tabs, a cell's own line
+    breaks kept inside it; the 谯城区 table must give the same tasks as the page's text."""
+    slug = "bozhou-qiaocheng-2025-minzheng-renwu-fenjie"
+    page = (CORPUS / f"{slug}.txt").read_text(encoding="utf-8")
+    lines = [line for line in page.splitlines() if line.strip()]
+    tabbed = "\n".join("\t".join(cell or "" for cell in row) for row in _pipe_rows(lines))
+    assert "|" not in tabbed and tabbed.count("\t") >= 20
+    draft = parse_plan(tabbed)
+    assert [(t.title[:12], t.responsible_units, t.deadline_text) for t in draft.tasks] == [
+        (t.title[:12], t.responsible_units, t.deadline_text) for t in draft_of(slug).tasks
+    ]
     assert problems_of(slug) == []
