@@ -81,6 +81,7 @@ RULES: dict[str, Rule] = {
     "campaigns:campaign_edit": Rule("campaigns.campaign", post=UPDATE),
     "campaigns:campaign_review": Rule("campaigns.campaign"),
     "campaigns:campaign_resolve_name": Rule("campaigns.campaign", post=UPDATE),
+    "campaigns:campaign_resolve_all_partners": Rule("campaigns.campaign", post=UPDATE),
     "campaigns:campaign_publish": Rule("campaigns.campaign", post=Action.PUBLISH),
     "campaigns:campaign_matrix": Rule("campaigns.campaign"),
     "campaigns:campaign_export": Rule("campaigns.campaign", get=EXPORT),

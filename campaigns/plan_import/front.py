@@ -26,7 +26,9 @@ from .lines import DATE_LINE, DOC_NO, L1, L2, L3, LABEL, Para, classify, paragra
 from .text import compact, normalise
 
 _NAMED_PLAN = re.compile(r"印发\s*《(?P<title>[^《》]{2,80})》")
-_PLAN_SUFFIX = re.compile(r"(方案|要点|计划|意见|办法|细则|安排|规划|规定|通知|纲要)$")
+_PLAN_SUFFIX = re.compile(
+    r"(方案|要点|计划|意见|办法|细则|安排|规划|规定|通知|纲要|分解|分解表|清单|分工|任务表)$"
+)
 _DATE = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
 _META_DATE = re.compile(
     r"(?:生成日期|发布日期|成文日期|发文日期|印发日期)\s*[:：]?\s*(\d{4})\s*[-/.年]\s*(\d{1,2})"

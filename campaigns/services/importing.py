@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from org.dates import cn_date
 from org.models import TOWNSHIP_KINDS, Leader, Unit, UnitKind, User
 from org.services import unit_create
 from org.text import clean_document
@@ -188,10 +189,17 @@ def participants_for(kind: str, responsible: list[Unit]) -> list[Unit]:
 
 
 def _campaign_dates(draft: PlanDraft) -> tuple[int, date, date]:
+    """The plan's year and period: from its issue date; without one, the year its title or all its
+    deadlines name (a 任务分解表 of 2020 runs through 2020), else from today to the year's end."""
     today = timezone.localdate()
-    start = draft.issue_date or today
     deadlines = [i.deadline for t in draft.tasks for i in t.indicators if i.deadline]
     deadlines += [t.deadline for t in draft.tasks if t.deadline]
+    start = draft.issue_date or today
+    if draft.issue_date is None:
+        named = re.search(r"(20\d\d)\s*年", draft.title)
+        years = {int(named[1])} if named else {d.year for d in deadlines}
+        if len(years) == 1 and (year := years.pop()) != today.year and 2000 <= year <= 2100:
+            start = date(year, 1, 1)
     end = max([date(start.year, 12, 31), *[d for d in deadlines if d >= start]])
     return start.year, start, end
 
@@ -306,8 +314,17 @@ def campaign_import(*, text: str, bureau: Unit, user: User) -> Campaign:
         )
     campaign.save(update_fields=["source_text", "import_warnings"])
     matcher = Matcher(bureau)
+    outside = []
     for task_draft in draft.tasks:
-        _save_task(campaign, matcher, task_draft)
+        task = _save_task(campaign, matcher, task_draft)
+        if task_draft.deadline is not None and task.deadline is None:
+            outside.append(f"“{task.title[:20]}”的“{task_draft.deadline_text}”")
+    if outside:
+        campaign.import_warnings.append(
+            f"{'、'.join(outside)}不在方案期限（{cn_date(campaign.start)}至{cn_date(campaign.end)}）"
+            "内，未设为完成日期：请先核对方案期限，再修改这些任务"
+        )
+        campaign.save(update_fields=["import_warnings"])
     return campaign
 
 

@@ -131,7 +131,7 @@ def test_the_plan_pages_show_the_lead_unit_the_co_leader_and_the_deadline(plan, 
     client = client_for(office)
     review = client.get(reverse("campaigns:campaign_review", args=[plan.pk])).content.decode()
     assert "牵头单位：" in review and "配合领导：" in review
-    assert "2025年10月底" in review and "长期坚持" in review and "（未写明日期）" in review
+    assert "2025年10月底" in review and "长期坚持" in review and "（未设为日期）" in review
     assert "全部新建为配合单位（4 个）" in review
     detail = client.get(reverse("campaigns:campaign_detail", args=[plan.pk])).content.decode()
     assert "牵头单位：</span>社会救助科" in detail
@@ -175,3 +175,30 @@ def test_only_the_plans_office_may_create_partners_at_once(plan, township_a, sec
         assert client_for(user).post(url).status_code in (403, 404)
     assert not Unit.objects.filter(kind=UnitKind.PARTNER).exists()
     assert Task.objects.filter(campaign=plan).exclude(unmatched_names={}).count() == 3
+
+
+def test_a_plan_of_an_earlier_year_without_an_issue_date_runs_through_that_year(
+    tree: Tree, office, leaders
+):
+    with time_machine.travel(date(2026, 12, 7), tick=False):
+        campaign = campaign_import(text=PLAN, bureau=tree.bureau, user=office)
+    assert (campaign.year, campaign.start, campaign.end) == (
+        2025,
+        date(2025, 1, 1),
+        date(2025, 12, 31),
+    )
+    assert campaign.tasks.get(number="2").deadline == date(2025, 10, 31)
+
+
+def test_a_deadline_outside_the_plans_period_is_kept_as_written_and_said(
+    tree: Tree, office, leaders
+):
+    text = PLAN.replace("完成时限:2025年10月底", "完成时限:2024年10月底")
+    with time_machine.travel(date(2025, 3, 1), tick=False):
+        campaign = campaign_import(text=text, bureau=tree.bureau, user=office)
+    task = campaign.tasks.get(number="2")
+    assert (task.deadline, task.deadline_text) == (None, "2024年10月底")
+    assert (
+        "“提升特困供养水平”的“2024年10月底”不在方案期限（2025年3月1日至2025年12月31日）内，"
+        "未设为完成日期：请先核对方案期限，再修改这些任务"
+    ) in campaign.import_warnings
