@@ -15,6 +15,25 @@ from campaigns.services.plan import (
     indicator_save,
     task_save,
 )
+from org.demo import seed_org
+from org.models import Unit, UnitKind, User
+
+
+@pytest.fixture
+def demo_org(db: None) -> None:
+    """The Lanshan demo bureau's tree, leaders and accounts (org.demo), without plan or months."""
+    seed_org()
+
+
+@pytest.fixture
+def demo_bureau(demo_org: None) -> Unit:
+    return Unit.objects.get(kind=UnitKind.BUREAU)
+
+
+@pytest.fixture
+def demo_office(demo_org: None) -> User:
+    return User.objects.get(username="office")
+
 
 TITLE = "测试区民政系统“打擂攻坚”工作方案"
 PERIOD = "（2020年4月10日至2020年12月31日）"

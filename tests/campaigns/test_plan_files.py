@@ -16,15 +16,10 @@ from campaigns.plan_import import parse_plan
 from campaigns.plan_import.convert import convert
 from campaigns.plan_import.pdf import SCANNED
 from campaigns.services.importing import NOT_A_PLAN, campaign_import, plan_file_text
-from org.models import Unit, UnitKind, User
+from org.models import Unit, User
 from org.uploads import PDF_NOT_IT, PDF_TRUNCATED
 from tests.campaigns import plan_files
 from tests.conftest import Tree, client_for
-
-try:  # the demo loader is moving from the seed_demo command to org.demo
-    from org.demo import seed_org
-except ImportError:  # pragma: no cover - depends on where the loader stands
-    seed_org = None
 
 needs_soffice = pytest.mark.skipif(not plan_files.has_soffice(), reason="LibreOffice 未安装")
 TITLES = [
@@ -36,26 +31,6 @@ TITLES = [
     "养老服务项目建设攻坚战",
     "社会组织培育攻坚战",
 ]
-
-
-@pytest.fixture
-def demo(db: None) -> None:
-    if seed_org is not None:
-        seed_org()
-    else:
-        from django.core.management import call_command
-
-        call_command("seed_demo")
-
-
-@pytest.fixture
-def bureau(demo: None) -> Unit:
-    return Unit.objects.get(kind=UnitKind.BUREAU)
-
-
-@pytest.fixture
-def demo_office(demo: None) -> User:
-    return User.objects.get(username="office")
 
 
 def upload(name: str, data: bytes) -> SimpleUploadedFile:
@@ -145,12 +120,12 @@ def test_it_joins_the_row_a_page_break_cut_in_two():
 # --- good files ---------------------------------------------------------------------------------
 
 
-def test_it_imports_a_task_table_from_a_docx(bureau, demo_office):
-    campaign = imported("分解表.docx", plan_files.task_table_docx(), bureau, demo_office)
+def test_it_imports_a_task_table_from_a_docx(demo_bureau, demo_office):
+    campaign = imported("分解表.docx", plan_files.task_table_docx(), demo_bureau, demo_office)
     assert_the_table_tasks(campaign)
 
 
-def test_it_imports_a_task_table_uploaded_on_the_page(bureau, demo_office):
+def test_it_imports_a_task_table_uploaded_on_the_page(demo_bureau, demo_office):
     before = Campaign.objects.count()
     response = client_for(demo_office).post(
         reverse("campaigns:campaign_import"),
@@ -164,20 +139,22 @@ def test_it_imports_a_task_table_uploaded_on_the_page(bureau, demo_office):
 
 
 @needs_soffice
-def test_it_imports_a_task_table_from_a_pdf(bureau, demo_office):
+def test_it_imports_a_task_table_from_a_pdf(demo_bureau, demo_office):
     pdf = plan_files.to_pdf(plan_files.task_table_docx())
-    assert_the_table_tasks(imported("分解表.pdf", pdf, bureau, demo_office))
+    assert_the_table_tasks(imported("分解表.pdf", pdf, demo_bureau, demo_office))
 
 
 @needs_soffice
-def test_it_reads_a_printed_plan_without_its_page_numbers_and_running_header(bureau, demo_office):
+def test_it_reads_a_printed_plan_without_its_page_numbers_and_running_header(
+    demo_bureau, demo_office
+):
     pdf = plan_files.to_pdf(plan_files.plan_docx(plan_files.lanshan_lines()))
     text = plan_file_text(upload("方案.pdf", pdf))
     lines = text.splitlines()
     assert not [line for line in lines if "—" in line and any(ch.isdigit() for ch in line)]
     assert lines.count(plan_files.RUNNING_HEADER) == 1  # the title, not the header of each page
     assert "牵头领导：于万秀、马仕敏" in lines
-    from_pdf = campaign_import(text=text, bureau=bureau, user=demo_office)
+    from_pdf = campaign_import(text=text, bureau=demo_bureau, user=demo_office)
     from_text = parse_plan(plan_files.lanshan_text())
     tasks = list(from_pdf.tasks.order_by("order"))
     assert [t.title for t in tasks] == [t.title for t in from_text.tasks] == TITLES
@@ -191,10 +168,10 @@ def test_it_reads_a_printed_plan_without_its_page_numbers_and_running_header(bur
 
 @needs_soffice
 @pytest.mark.parametrize("kind", [".doc", ".wps"])
-def test_it_converts_an_old_word_file(bureau, demo_office, kind):
+def test_it_converts_an_old_word_file(demo_bureau, demo_office, kind):
     old = convert(plan_files.task_table_docx(), ".docx", "doc")  # a .wps is such a file too
     assert old.startswith(bytes.fromhex("D0CF11E0A1B11AE1"))
-    assert_the_table_tasks(imported(f"分解表{kind}", old, bureau, demo_office))
+    assert_the_table_tasks(imported(f"分解表{kind}", old, demo_bureau, demo_office))
 
 
 def test_it_asks_for_a_docx_when_libreoffice_is_missing(monkeypatch):

@@ -10,7 +10,6 @@ from pathlib import Path
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.core.management import call_command
 
 from campaigns.models import Campaign, CampaignStatus, Indicator, Task
 from campaigns.services.importing import (
@@ -20,11 +19,6 @@ from campaigns.services.importing import (
     unmatched_names,
 )
 from org.models import Leader, Unit, UnitKind, User
-
-try:  # the demo loader is moving from the seed_demo command to org.demo
-    from org.demo import seed_org
-except ImportError:  # pragma: no cover - depends on where the loader stands
-    seed_org = None
 
 PLANS = Path(__file__).resolve().parents[2] / "campaigns" / "fixtures" / "plans"
 SEEDS = Path(__file__).resolve().parents[3] / "shared" / "seeds"
@@ -38,24 +32,6 @@ TOWNS = ["白沙埠镇", "半程镇", "枣园镇", "义堂镇", "李官镇", "�
 TOWNSHIPS = {*STREETS, *TOWNS, "兰山经济开发区"}
 
 
-@pytest.fixture
-def demo(db: None) -> None:
-    if seed_org is not None:
-        seed_org()
-    else:
-        call_command("seed_demo")
-
-
-@pytest.fixture
-def bureau(demo: None) -> Unit:
-    return Unit.objects.get(kind=UnitKind.BUREAU)
-
-
-@pytest.fixture
-def office(demo: None) -> User:
-    return User.objects.get(username="office")
-
-
 def import_plan(name: str, bureau: Unit, office: User) -> Campaign:
     return campaign_import(
         text=(PLANS / name).read_text(encoding="utf-8"), bureau=bureau, user=office
@@ -63,13 +39,13 @@ def import_plan(name: str, bureau: Unit, office: User) -> Campaign:
 
 
 @pytest.fixture
-def lanshan(bureau: Unit, office: User) -> Campaign:
-    return import_plan(LANSHAN, bureau, office)
+def lanshan(demo_bureau: Unit, demo_office: User) -> Campaign:
+    return import_plan(LANSHAN, demo_bureau, demo_office)
 
 
 @pytest.fixture
-def xingqing(bureau: Unit, office: User) -> Campaign:
-    return import_plan(XINGQING, bureau, office)
+def xingqing(demo_bureau: Unit, demo_office: User) -> Campaign:
+    return import_plan(XINGQING, demo_bureau, demo_office)
 
 
 def names(units) -> list[str]:
@@ -79,14 +55,14 @@ def names(units) -> list[str]:
 # --- seed 000: 兰山区民政系统“打擂攻坚”工作方案 ----------------------------------------------------
 
 
-def test_it_imports_the_lanshan_head_as_a_draft(lanshan, bureau, office):
+def test_it_imports_the_lanshan_head_as_a_draft(lanshan, demo_bureau, demo_office):
     saved = Campaign.objects.get(pk=lanshan.pk)
     assert saved.title == "兰山区民政系统“打擂攻坚”工作方案"
     assert saved.doc_number == "临兰民〔2020〕22号"
     assert saved.issue_date == date(2020, 4, 10)
     assert saved.status == CampaignStatus.DRAFT
     assert saved.published_at is None
-    assert (saved.bureau, saved.created_by) == (bureau, office)
+    assert (saved.bureau, saved.created_by) == (demo_bureau, demo_office)
     assert (saved.year, saved.start, saved.end) == (2020, date(2020, 4, 10), date(2020, 12, 31))
     assert saved.source_text == (PLANS / LANSHAN).read_text(encoding="utf-8")
 
@@ -227,8 +203,8 @@ def test_it_leaves_no_lanshan_name_unmatched(lanshan):
 # --- seed 002: 青岛西海岸新区 2020 年度民政工作要点 ---------------------------------------------
 
 
-def test_it_imports_forty_work_points_in_ten_chapters(bureau, office):
-    campaign = import_plan(XIHAIAN, bureau, office)
+def test_it_imports_forty_work_points_in_ten_chapters(demo_bureau, demo_office):
+    campaign = import_plan(XIHAIAN, demo_bureau, demo_office)
     tasks = list(campaign.tasks.all())
     assert len(tasks) == 40
     assert [t.number for t in tasks] == [str(n) for n in range(1, 41)]
@@ -260,13 +236,13 @@ def test_it_splits_three_xingqing_indicators_to_exactly_100(xingqing):
     assert sums == {Decimal(0), Decimal(100)}
 
 
-def test_it_keeps_the_unit_names_of_a_xingqing_task_as_written(xingqing, bureau):
+def test_it_keeps_the_unit_names_of_a_xingqing_task_as_written(xingqing, demo_bureau):
     task = xingqing.tasks.get(title="提升城乡社区综合服务能力")
     assert "审批服务管理局" in task.responsible_text
     assert "文体旅游广电局" in task.cooperating_text
     assert task.responsible_text == "组织部、民政局、审批服务管理局、各街道办事处"
     # "民政局" is the importing bureau itself; "各街道办事处" are the demo bureau's streets
-    assert set(names(task.responsible_units.all())) == {bureau.name, *STREETS}
+    assert set(names(task.responsible_units.all())) == {demo_bureau.name, *STREETS}
     assert task.unmatched_names["responsible"] == ["组织部", "审批服务管理局"]
     assert "文体旅游广电局" in task.unmatched_names["cooperating"]
 
@@ -288,7 +264,7 @@ def _where(campaign: Campaign, name: str) -> dict[str, list[int]]:
     return found
 
 
-def test_it_creates_a_partner_for_an_unmatched_name_and_adds_it_everywhere(xingqing, bureau):
+def test_it_creates_a_partner_for_an_unmatched_name_and_adds_it_everywhere(xingqing, demo_bureau):
     where = _where(xingqing, "组织部")
     assert set(where) == {"responsible", "cooperating"}
     units_before = Unit.objects.count()
@@ -296,7 +272,7 @@ def test_it_creates_a_partner_for_an_unmatched_name_and_adds_it_everywhere(xingq
     settled = unmatched_name_resolve(campaign=xingqing, name="组织部", create_partner=True)
 
     partner = Unit.objects.get(name="组织部")
-    assert (partner.kind, partner.parent) == (UnitKind.PARTNER, bureau)
+    assert (partner.kind, partner.parent) == (UnitKind.PARTNER, demo_bureau)
     assert Unit.objects.count() == units_before + 1
     assert settled == len(where["responsible"]) + len(where["cooperating"])
     for pk in where["responsible"]:
@@ -354,13 +330,13 @@ def test_it_asks_for_exactly_one_way_to_settle_a_name(xingqing):
 # --- not a plan --------------------------------------------------------------------------------
 
 
-def test_it_refuses_text_that_is_no_plan(bureau, office):
+def test_it_refuses_text_that_is_no_plan(demo_bureau, demo_office):
     def counts() -> tuple[int, int, int]:
         return Campaign.objects.count(), Task.objects.count(), Indicator.objects.count()
 
     before = counts()  # the demo loader may already hold a plan of its own
     with pytest.raises(ValidationError) as info:
-        campaign_import(text="今天天气很好。我们去公园散步。", bureau=bureau, user=office)
+        campaign_import(text="今天天气很好。我们去公园散步。", bureau=demo_bureau, user=demo_office)
     assert info.value.messages == [NOT_A_PLAN]
     assert counts() == before
     assert not Campaign.objects.filter(source_text__contains="今天天气很好").exists()
