@@ -23,9 +23,8 @@ from datetime import date
 from itertools import pairwise
 
 from .lines import DATE_LINE, DOC_NO, L1, L2, L3, LABEL, Para, classify, paragraphs
-from .text import compact, normalise
+from .text import NAMED_PLAN, compact, normalise
 
-_NAMED_PLAN = re.compile(r"印发\s*《(?P<title>[^《》]{2,80})》")
 _PLAN_SUFFIX = re.compile(
     r"(方案|要点|计划|意见|办法|细则|安排|规划|规定|通知|纲要|分解|分解表|清单|分工|任务表)$"
 )
@@ -66,7 +65,7 @@ def _starts_title(line: str, title: str) -> bool:
 
 def _find_title(lines: list[str], head: str) -> tuple[str, int, int]:
     """(title, first line of the title, first line of the body); -1 when not found."""
-    named = _NAMED_PLAN.search(head)
+    named = NAMED_PLAN.search(head)
     if named is not None:
         wanted = compact(named["title"])
         for start in range(len(lines)):

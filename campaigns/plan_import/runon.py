@@ -19,7 +19,7 @@ from __future__ import annotations
 import itertools
 import re
 
-from .text import bracket_depths
+from .text import NAMED_PLAN, bracket_depths
 
 __all__ = ["RUN_ON", "break_run_on"]
 
@@ -36,7 +36,6 @@ _NOTICE_DATE = re.compile(
     r"(?<=[局室委府会办厅部处心])(?P<date>\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日)"
     r"(?=[\u4e00-\u9fff“《])"
 )
-_NAMED_PLAN = re.compile(r"印发\s*《(?P<title>[^《》]{4,80})》")
 _FILE_HEAD = re.compile(
     r"文件(?=\s*[\u4e00-\u9fff]{1,10}\s*[〔［\[【（(]\s*\d{4})"
     r"|(?<=[〕］\]】）)])\s*\d{1,4}\s*号(?=[\u4e00-\u9fff])"
@@ -91,7 +90,7 @@ def _split_at(line: str, cuts: list[int]) -> list[str]:
 
 def _title_cuts(line: str) -> list[int]:
     """Around the plan's own title where the notice names it: "印发《X》的通知…X为全面落实…"."""
-    named = _NAMED_PLAN.search(line)
+    named = NAMED_PLAN.search(line)
     if named is None:
         return []
     spaced = r"\s*".join(re.escape(ch) for ch in re.sub(r"\s+", "", named["title"]))

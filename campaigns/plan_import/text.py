@@ -1,4 +1,4 @@
-"""Whitespace rules shared by the plan parser and the indicator suggester.
+"""Whitespace rules (and the notice's 印发《…》 pattern) shared by the plan readers.
 
 Plan text arrives extracted from PDF (hard line-wraps every ~28 characters, blank lines between
 lines, a stray leading space after a page break), from a web page (long lines, mixed half- and
@@ -19,6 +19,8 @@ from __future__ import annotations
 import re
 
 _WS_RUN = re.compile(r"\s+")
+# A notice naming the plan it sends: "关于印发《兰山区民政系统“打擂攻坚”工作方案》的通知".
+NAMED_PLAN = re.compile(r"印发\s*《(?P<title>[^《》]{2,80})》")
 
 
 def is_ideograph(ch: str) -> bool:
