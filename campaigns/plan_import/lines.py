@@ -19,7 +19,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from .runon import break_run_on
-from .text import bracket_depths, compact, is_ideograph, is_wide, normalise
+from .text import bracket_depths, compact, is_ideograph, is_wide, normalise, open_after
 
 LABELS: dict[str, tuple[str, ...]] = {
     "goal": ("任务目标", "工作目标", "目标任务"),
@@ -75,15 +75,17 @@ def is_noise(line: str) -> bool:
     return bool(_NOISE.search(compact(line)))
 
 
-def _outside_brackets(line: str, cuts: list[int]) -> list[int]:
-    """The cut positions not inside a bracket ("（牵头单位：…；责任单位：…）" stays whole)."""
-    depths = bracket_depths(line)
+def _outside_brackets(line: str, cuts: list[int], open_before: int) -> list[int]:
+    """The cut positions not inside a bracket ("（牵头单位：…；责任单位：…）" stays whole, also
+    where a line-wrap cut it and ``open_before`` brackets are open at the line's start)."""
+    depths = bracket_depths(line, open_before)
     return [cut for cut in cuts if depths[cut] == 0]
 
 
-def split_glued(line: str) -> list[str]:
+def split_glued(line: str, open_before: int = 0) -> list[str]:
     """Cut a line at inline labels and at numbered items glued to a label's value."""
-    cuts = _outside_brackets(line, [m.start() for m in _INLINE_LABEL.finditer(line)])
+    labels = [m.start() for m in _INLINE_LABEL.finditer(line)]
+    cuts = _outside_brackets(line, labels, open_before)
     bounds = [0, *cuts, len(line)]
     pieces = [line[a:b] for a, b in itertools.pairwise(bounds) if line[a:b].strip()]
     out: list[str] = []
@@ -100,12 +102,16 @@ def clean_lines(text: str) -> list[str]:
     out: list[str] = []
     raws = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     alone = sum(1 for raw in raws if raw.strip()) == 1  # the whole text on one line
+    depth = 0  # brackets a line left open: a wrapped "（牵头单位：…⏎…）" is not cut at its labels
     for raw in raws:
         line = raw.replace("\u3000", " ").replace("\xa0", " ").strip()
         for part in break_run_on(line, labels=_ANY_LABEL, alone=alone):
             part = part.strip()
             if part and not is_noise(part):
-                out.extend(piece.strip() for piece in split_glued(part) if piece.strip())
+                if classify(part)[0] in ("L1", "L2", "L3", "label"):
+                    depth = 0  # a heading or a label starts afresh (an unclosed bracket is a typo)
+                out.extend(p.strip() for p in split_glued(part, depth) if p.strip())
+                depth = min(open_after(part, depth), 2)
     return out
 
 

@@ -74,9 +74,10 @@ def normalise(text: str) -> str:
     return "".join(out)
 
 
-def bracket_depths(text: str) -> list[int]:
-    """How many brackets are open before each character of ``text`` (（ ( 〔 【 [)."""
-    depth, depths = 0, []
+def bracket_depths(text: str, start: int = 0) -> list[int]:
+    """How many brackets are open before each character of ``text`` (（ ( 〔 【 [), ``start``
+    of them already open before it (a bracket a line-wrap cut)."""
+    depth, depths = start, []
     for ch in text:
         depths.append(depth)
         if ch in "（(〔【[":
@@ -84,6 +85,12 @@ def bracket_depths(text: str) -> list[int]:
         elif ch in "）)〕】]":
             depth = max(0, depth - 1)
     return depths
+
+
+def open_after(text: str, start: int = 0) -> int:
+    """How many brackets are still open at the end of ``text``."""
+    depths = bracket_depths(text + " ", start)
+    return depths[-1]
 
 
 def compact(text: str) -> str:

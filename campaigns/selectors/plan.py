@@ -135,10 +135,14 @@ def responsibility_matrix(tasks: QuerySet[Task]) -> Matrix:
     leaders: dict[int, Leader] = {}
     units: dict[int, Unit] = {}
     for task in ordered:
-        for related in (task.lead_leaders, task.co_leaders):
-            leaders.update({leader.pk: leader for leader in related.all()})
-        for related in (task.responsible_units, task.participants, task.cooperating_units):
-            units.update({unit.pk: unit for unit in related.all()})
+        for leader in [*task.lead_leaders.all(), *task.co_leaders.all()]:
+            leaders[leader.pk] = leader
+        for unit in [
+            *task.responsible_units.all(),
+            *task.participants.all(),
+            *task.cooperating_units.all(),
+        ]:
+            units[unit.pk] = unit
 
     def role(task: Task, unit: Unit) -> str:
         marks = []

@@ -144,16 +144,21 @@ def _page_field(paragraph) -> None:
     paragraph._p.append(paragraph.add_run(" —")._r)
 
 
-def plan_docx(lines: list[str], *, furniture: bool = True) -> bytes:
-    """A .docx of ``lines``, one paragraph each, with a running header and a "— N —" footer."""
+def plan_docx(
+    lines: list[str], *, furniture: bool = True, header: str = RUNNING_HEADER, break_at: str = ""
+) -> bytes:
+    """A .docx of ``lines``, one paragraph each, with a running ``header`` and a "— N —" footer;
+    a page break before each line that starts with ``break_at`` (so the furniture repeats)."""
     document = Document()
     _east_asian(document)
     if furniture:
         section = document.sections[0]
-        section.header.paragraphs[0].text = RUNNING_HEADER
+        section.header.paragraphs[0].text = header
         _page_field(section.footer.paragraphs[0])
     for line in lines:
-        document.add_paragraph(line)
+        paragraph = document.add_paragraph(line)
+        if break_at and line.startswith(break_at):
+            paragraph.paragraph_format.page_break_before = True
     return _save(document)
 
 

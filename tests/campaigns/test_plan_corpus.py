@@ -9,7 +9,9 @@ read right yet is listed in ``NOT_YET`` with what goes wrong; the test then expe
 
 from __future__ import annotations
 
+import io
 import json
+import shutil
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -74,9 +76,11 @@ def _task_problems(n: int, got: TaskDraft, want: dict[str, Any]) -> list[str]:
     return problems
 
 
-def problems_of(slug: str) -> list[str]:
-    """Where the draft of ``slug`` differs from what the document says; empty when it agrees."""
-    draft, want = draft_of(slug), expected(slug)
+def problems_of(slug: str, text: str | None = None) -> list[str]:
+    """Where the draft of ``slug`` (or of ``text``, a file made from it) differs from what the
+    document says; empty when it agrees."""
+    draft = draft_of(slug) if text is None else parse_plan(text)
+    want = expected(slug)
     problems: list[str] = []
     tasks = want["tasks"]
     if len(draft.tasks) != len(tasks):
@@ -127,3 +131,42 @@ def test_a_task_table_copied_from_a_browser_with_tabs_reads_like_its_page_text()
         (t.title[:12], t.responsible_units, t.deadline_text) for t in draft_of(slug).tasks
     ]
     assert problems_of(slug) == []
+
+
+def test_a_real_task_table_made_into_a_word_table_reads_as_the_document_says():
+    """谯城区's 任务分解表 as the Word table a bureau would send, header repeated on page two."""
+    from docx import Document
+
+    from campaigns.plan_import import read_docx_text
+
+    slug = "bozhou-qiaocheng-2025-minzheng-renwu-fenjie"
+    page = (CORPUS / f"{slug}.txt").read_text(encoding="utf-8")
+    title, header, *rows = _pipe_rows([line for line in page.splitlines() if line.strip()])
+    document = Document()
+    document.add_paragraph(title[0])
+    table = document.add_table(rows=0, cols=len(header))
+    for cells in [header, rows[0], header, *rows[1:]]:  # the header again after a page break
+        for cell, text in zip(table.add_row().cells, cells, strict=True):
+            cell.text = text or ""
+    buffer = io.BytesIO()
+    document.save(buffer)
+    text = read_docx_text(io.BytesIO(buffer.getvalue()))
+    assert "|" not in text
+    assert problems_of(slug) == [] and problems_of(slug, text) == []
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice prints the PDF")
+def test_a_real_plan_printed_to_pdf_with_page_numbers_reads_as_the_document_says():
+    """嘉鱼县's 责任分解 printed from Word, each chapter on a page of its own with a running header
+    and "— N —" page numbers: the PDF reader drops them and the tasks come in as written."""
+    from campaigns.plan_import.pdf import read_pdf_text
+    from tests.campaigns import plan_files
+
+    slug = "jiayu-2021-zhengfu-gongzuo-baogao-zeren-fenjie"
+    lines = [line for line in (CORPUS / f"{slug}.txt").read_text(encoding="utf-8").splitlines()]
+    docx = plan_files.plan_docx(
+        [line for line in lines if line.strip()], header="嘉鱼县人民政府办公室", break_at="附件1"
+    )
+    text = read_pdf_text(plan_files.to_pdf(docx))
+    assert "— 1 —" not in text and "— 2 —" not in text
+    assert problems_of(slug, text) == []

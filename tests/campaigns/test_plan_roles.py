@@ -202,3 +202,21 @@ def test_a_deadline_outside_the_plans_period_is_kept_as_written_and_said(
         "“提升特困供养水平”的“2024年10月底”不在方案期限（2025年3月1日至2025年12月31日）内，"
         "未设为完成日期：请先核对方案期限，再修改这些任务"
     ) in campaign.import_warnings
+
+
+def test_a_bracket_a_line_wrap_cut_keeps_its_labels_and_a_typo_does_not_spread():
+    text = "\n".join(
+        [
+            "一、兜底保障",
+            "1.做好低保工作。(牵头单位:社会救助科;责任单位:各镇人",
+            "民政府,甲街道)",
+            "2.做好特困供养（未闭合的括号。",
+            "责任单位：养老服务科",
+        ]
+    )
+    first, second = parse_plan(text).tasks
+    assert (first.lead_units, first.responsible_units) == (
+        ["社会救助科"],
+        ["各镇人民政府", "甲街道"],
+    )
+    assert second.responsible_units == ["养老服务科"]
