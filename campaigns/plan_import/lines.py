@@ -54,7 +54,10 @@ L2 = re.compile(rf"^(?P<num>[（(]\s*[{CN_NUM}]+\s*[）)])")
 L3 = re.compile(
     r"^(?P<num>\d{1,3})(?!\d)\s*(?:[.．](?![\d．.])|、(?![．.]|\d{1,2}\s*(?:[月日号、至\-－—~～]|$)))"
 )
-ENUM = re.compile(rf"^(?:[{CN_NUM}]是|第[{CN_NUM}]+[，,、是]|[（(]\d{{1,2}}[）)]|[①-⑳])")
+# "（1）" and "①" number items below "1."; they are tasks only where they carry the work's labels.
+L4 = re.compile(r"^(?P<num>[（(]\s*\d{1,2}\s*[）)])")
+L5 = re.compile(r"^(?P<num>[①-⑳])")
+ENUM = re.compile(rf"^(?:[{CN_NUM}]是|第[{CN_NUM}]+[，,、是])")
 DATE_LINE = re.compile(
     r"^\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s*(?:印发|发布|印)?$"
     r"|^\d{4}[-/.]\d{1,2}[-/.]\d{1,2}$"
@@ -68,7 +71,7 @@ _NOISE = re.compile(
     r"|【打印】|【关闭】|分享到|扫一扫|浏览次数|访问量|当前位置|^[—\-–－]*\d{1,3}[—\-–－]*$"
 )
 _ENDS_PARAGRAPH = tuple("。！？；：:!?;")
-LEVELS = {"L1": 1, "L2": 2, "L3": 3}
+LEVELS = {"L1": 1, "L2": 2, "L3": 3, "L4": 4, "L5": 5}
 
 
 def is_noise(line: str) -> bool:
@@ -117,7 +120,7 @@ def clean_lines(text: str) -> list[str]:
 
 @dataclass
 class Para:
-    kind: str  # "L1" | "L2" | "L3" | "label" | "enum" | "text"
+    kind: str  # "L1" … "L5" | "label" | "enum" | "text"
     lines: list[str] = field(default_factory=list)
     marker: str = ""  # "一" | "（一）" | "12" | the label word
     field: str = ""  # for labels: a key of LABELS
@@ -134,7 +137,7 @@ class Para:
     def rest(self) -> str:
         """The text after the number or the label."""
         text = self.text
-        pattern = {"L1": L1, "L2": L2, "L3": L3, "label": LABEL}.get(self.kind)
+        pattern = {"L1": L1, "L2": L2, "L3": L3, "L4": L4, "L5": L5, "label": LABEL}.get(self.kind)
         match = pattern.match(text) if pattern else None
         return text[match.end() :].strip() if match else text
 
@@ -156,6 +159,10 @@ def classify(line: str) -> tuple[str, str, str]:
         return "L2", compact(m["num"]), ""
     if m := L3.match(line):
         return "L3", m["num"], ""
+    if m := L4.match(line):
+        return "L4", compact(m["num"]), ""
+    if m := L5.match(line):
+        return "L5", m["num"], ""
     if m := LABEL.match(line):
         return "label", m["label"], _FIELD_OF[m["label"]]
     if ENUM.match(line):

@@ -32,7 +32,7 @@ from datetime import date
 from .assign import Assignment, assignments_in, closing_deadline
 from .front import read_front
 from .indicators import SuggestedIndicator, deadline_of, suggest_indicators
-from .lines import LEVELS, NAME_FIELDS, Para, clean_lines, first_sentence, paragraphs, split_names
+from .lines import NAME_FIELDS, Para, clean_lines, first_sentence, paragraphs, split_names
 from .pasted import tables_in_text
 
 __all__ = ["PlanDraft", "TaskDraft", "parse_plan"]
@@ -180,26 +180,37 @@ def _is_requirements(chapter: list[Para]) -> bool:
     )
 
 
-def _task_level(paras: list[Para]) -> int:
-    """The level whose items carry the labels directly; else the deepest numbered level."""
-    scores: dict[int, tuple[float, int]] = {}
-    for level in (1, 2, 3):
+def _labelled(paras: list[Para], i: int) -> bool:
+    """Whether the item at ``i`` carries the work's labels directly (before the next numbered
+    item), or assigns it in a bracket of its own."""
+    if assignments_in(paras[i].text)[1]:
+        return True
+    for later in paras[i + 1 :]:
+        if later.level:
+            return False
+        if later.kind == "label":
+            return True
+    return False
+
+
+def _ratios(paras: list[Para], levels: tuple[int, ...]) -> dict[int, float]:
+    ratios: dict[int, float] = {}
+    for level in levels:
         items = [i for i, p in enumerate(paras) if p.level == level]
-        if not items:
-            continue
-        labelled = 0
-        for i in items:
-            for later in paras[i + 1 :]:
-                if later.level:
-                    break
-                if later.kind == "label":
-                    labelled += 1
-                    break
-        scores[level] = (labelled / len(items), level)
-    if not scores:
-        return 0
-    best = max(scores.values())
-    return best[1] if best[0] > 0 else max(scores)
+        if items:
+            ratios[level] = sum(_labelled(paras, i) for i in items) / len(items)
+    return ratios
+
+
+def _task_level(paras: list[Para]) -> int:
+    """The level whose items carry the labels directly; else the deepest of "一、" / "（一）" /
+    "1." ("（1）" and "①" are tasks only where they carry the labels themselves)."""
+    ratios = _ratios(paras, (1, 2, 3, 4, 5))
+    best = max(((ratio, level) for level, ratio in ratios.items()), default=(0.0, 0))
+    if best[0] > 0:
+        return best[1]
+    present = {p.level for p in paras if p.level}
+    return max((level for level in present if level <= 3), default=max(present, default=0))
 
 
 def _split_heading(heading: str) -> tuple[str, str]:
@@ -270,11 +281,15 @@ class _Walker:
         if self.tasks:
             late = orphans + late
         else:
-            self.preamble.extend(p.text for p in orphans if p.kind not in LEVELS)
+            self.preamble.extend(p.text for p in orphans if self._is_text(p))
         for para in late:
-            if para.kind not in LEVELS:
+            if self._is_text(para):
                 self.warnings.append(f"有一段文字未归入任何任务：“{para.text[:30]}…”，请核对")
         self.tasks.extend(found)
+
+    def _is_text(self, para: Para) -> bool:
+        """Text, or an item below the task level (both are read as a task's content)."""
+        return not para.level or para.level > self.level
 
     def _chapter_name(self) -> str:
         return self.stack[max(self.stack)] if self.stack else ""

@@ -220,3 +220,28 @@ def test_a_bracket_a_line_wrap_cut_keeps_its_labels_and_a_typo_does_not_spread()
         ["各镇人民政府", "甲街道"],
     )
     assert second.responsible_units == ["养老服务科"]
+
+
+def test_items_numbered_1_in_brackets_are_the_tasks_where_they_carry_the_labels():
+    text = "\n".join(
+        [
+            "一、兜底保障",
+            "1.社会救助",
+            "（1）提高低保标准。城乡低保标准提高 6.2%。",
+            "责任单位：社会救助科",
+            "完成时限：2025年6月底",
+            "（2）规范特困供养。",
+            "责任单位：社会救助科、各镇街道",
+            "2.养老服务",
+            "（1）建设居家养老服务站。（养老服务科负责）",
+            "（2）开展养老机构等级评定。（养老服务科负责）",
+        ]
+    )
+    tasks = parse_plan(text).tasks
+    assert [(t.chapter, t.number, t.title, t.responsible_units) for t in tasks] == [
+        ("1.社会救助", "（1）", "提高低保标准", ["社会救助科"]),
+        ("1.社会救助", "（2）", "规范特困供养", ["社会救助科", "各镇街道"]),
+        ("2.养老服务", "（1）", "建设居家养老服务站", ["养老服务科"]),
+        ("2.养老服务", "（2）", "开展养老机构等级评定", ["养老服务科"]),
+    ]
+    assert tasks[0].content == "城乡低保标准提高 6.2%。"
