@@ -137,6 +137,11 @@ class _Task:
         return found
 
 
+def _arabic(number: str) -> bool:
+    """ "12" is an item's number to count on; "①" is not (str.isdigit would say it is)."""
+    return number.isascii() and number.isdigit()
+
+
 def _kind(title: str) -> str:
     if "擂台赛" in title or "打擂赛" in title:
         return "contest"
@@ -320,7 +325,7 @@ class _Walker:
             if not task.implicit:
                 kept.append(task)
                 continue
-            numbers = [t.number for t in [*self.tasks, *kept] if t.number.isdigit()]
+            numbers = [t.number for t in [*self.tasks, *kept] if _arabic(t.number)]
             inferred = int(numbers[-1]) + 1 if numbers else 1
             following = found[index + 1].number if index + 1 < len(found) else ""
             if task.labelled or following == str(inferred + 1):
@@ -378,7 +383,7 @@ def _task_warnings(tasks: list[TaskDraft]) -> list[str]:
         warnings += [
             f"{name}未找到{label}" for label, get in roles.items() if used[label] and not get(task)
         ]
-        if previous and task.number.isdigit() and previous.number.isdigit():
+        if previous and _arabic(task.number) and _arabic(previous.number):
             expected = {int(previous.number) + 1}
             if task.chapter != previous.chapter:
                 expected.add(1)

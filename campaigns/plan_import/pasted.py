@@ -148,13 +148,51 @@ def _table_at(lines: list[str], i: int) -> tuple[int, str | None]:
     if _is_space_header(line):
         end = _region(lines, i + 1, lambda x: bool(x.strip()))
         return end, _render(_space_rows(lines[i:end]))
+    if (width := _header_run(lines, i)) >= 3:
+        rows, end = _cell_per_line_rows(lines, i, width)
+        return end, _render(rows)
     return i + 1, None
+
+
+def _is_header_cell(line: str) -> bool:
+    """A line that can be a header cell: short, no sentence in it, not a row's number."""
+    text = line.strip()
+    return 0 < len(text) <= 12 and not re.search(r"[，,。；;：:]|^\d+$", text)
+
+
+def _header_run(lines: list[str], i: int) -> int:
+    """How many lines from ``i`` make a header copied one cell a line (three or more column names
+    among them, a task's text and who carries it included), or 0."""
+    end = _region(lines, i, _is_header_cell)
+    names = [lines[k].strip() for k in range(i, end)]
+    known = sum(column_field(name) is not None for name in names)
+    return end - i if known >= 3 and header_fields(names) is not None else 0
+
+
+def _cell_per_line_rows(lines: list[str], i: int, width: int) -> tuple[Rows, int]:
+    """Rows of a table copied one cell a line under a header of ``width`` names: a row opens at
+    its number (1, 2, …, or a "一、" chapter line) and takes the lines up to the next."""
+    header: list[str | None] = [x.strip() for x in lines[i : i + width]]
+    rows: Rows = [header]
+    number, k = 0, i + width
+    while k < len(lines):
+        text = lines[k].strip()
+        if text == str(number + 1):
+            number += 1
+            rows.append([text])
+        elif _CHAPTER.match(text) and len(text) <= 40:
+            rows.append([text])
+            rows.append([])  # the rows under a chapter start with their number
+        elif text and rows[-1] and len(rows[-1]) < width and len(rows) > 1:
+            rows[-1].append(text)
+        elif text:
+            break  # the table ended
+        k += 1
+    return [row for row in rows if row], k
 
 
 def tables_in_text(text: str) -> str:
     """``text`` with each pasted task table rewritten as labelled text; the rest unchanged."""
-    if "|" not in text and "｜" not in text and "\t" not in text and not _has_space_header(text):
-        return text
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     out: list[str] = []
     i = 0
@@ -163,7 +201,3 @@ def tables_in_text(text: str) -> str:
         out.extend([rendered] if rendered is not None else lines[i:end])
         i = end
     return "\n".join(out)
-
-
-def _has_space_header(text: str) -> bool:
-    return any(_is_space_header(line.strip()) for line in text.splitlines()[:200])

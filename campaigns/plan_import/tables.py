@@ -335,7 +335,9 @@ class TaskTables:
         written = values.get("number", "")
         if numbered := _NUMBERED_TEXT.match(text):  # "1.提升…" in the text cell itself
             written, text = written or numbered[1], text[numbered.end() :]
-        space = " " if text[:1].isdigit() else ""  # "3.2020 年…" would not read as item 3
+        space = (
+            " " if text[:1].isascii() and text[:1].isdigit() else ""
+        )  # "3.2020 年…" would not read as item 3
         self.lines.append(f"{self._number(written)}.{space}{text}")
         for name, label in LABEL_OF.items():
             value = values.get(name, "")

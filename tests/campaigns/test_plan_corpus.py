@@ -170,3 +170,13 @@ def test_a_real_plan_printed_to_pdf_with_page_numbers_reads_as_the_document_says
     text = read_pdf_text(plan_files.to_pdf(docx))
     assert "— 1 —" not in text and "— 2 —" not in text
     assert problems_of(slug, text) == []
+
+
+def test_a_task_table_whose_cells_arrived_one_a_line_reads_as_the_document_says():
+    """The same 谯城区 table copied from a page that gives one cell a line and no bars: the
+    header's cells (监督方式 among them, a column nobody reads) then each row from its number."""
+    slug = "bozhou-qiaocheng-2025-minzheng-renwu-fenjie"
+    page = (CORPUS / f"{slug}.txt").read_text(encoding="utf-8")
+    one_a_line = "\n".join(line.strip().strip("|").strip() for line in page.splitlines())
+    assert "|" not in one_a_line and "\n序号\n责任单位\n考核指标\n" in one_a_line
+    assert problems_of(slug, one_a_line) == []
