@@ -228,7 +228,27 @@ def split_names(value: str) -> list[str]:
             buffer = ""
         else:
             buffer += ch
-    return names
+    return _join_levels(names)
+
+
+_LEVEL_LIST = re.compile(r"^各[县市区乡镇]$")
+
+
+def _join_levels(names: list[str]) -> list[str]:
+    """ "各县、市、区政府" is one name (every county's, city's and district's government), not
+    three: a lone 各县 / 各市 … takes the one-character levels after it and the name they end in."""
+    out: list[str] = []
+    joining = False
+    for name in names:
+        if joining and (
+            len(name) == 1 or re.fullmatch(r"[县市区乡镇](?:人民)?政府|[县市区乡镇]", name)
+        ):
+            out[-1] = f"{out[-1]}、{name}"
+            joining = len(name) == 1
+            continue
+        out.append(name)
+        joining = bool(_LEVEL_LIST.match(name))
+    return out
 
 
 def first_sentence(text: str) -> tuple[str, str]:

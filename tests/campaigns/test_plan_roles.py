@@ -245,3 +245,12 @@ def test_items_numbered_1_in_brackets_are_the_tasks_where_they_carry_the_labels(
         ("2.养老服务", "（2）", "开展养老机构等级评定", ["养老服务科"]),
     ]
     assert tasks[0].content == "城乡低保标准提高 6.2%。"
+
+
+def test_every_countys_citys_and_districts_government_is_one_name():
+    """咸宁's "市税务局等,各县、市、区政府,咸宁高新区管委会": three units, not five."""
+    text = "一、财税支持\n1.加强对防疫重点企业财税支持。\n责任单位：市税务局等,各县、市、区政府,咸宁高新区管委会"
+    (task,) = parse_plan(text).tasks
+    assert task.responsible_units == ["市税务局", "各县、市、区政府", "咸宁高新区管委会"]
+    (other,) = parse_plan(text.replace("各县、市、区政府", "区民政局、区财政局")).tasks
+    assert other.responsible_units == ["市税务局", "区民政局", "区财政局", "咸宁高新区管委会"]
