@@ -14,7 +14,7 @@ from io import BytesIO
 from typing import Any
 
 from org.models import User
-from org.uploads import UploadRefused, read_capped
+from org.uploads import ZIP_ERRORS, UploadRefused, read_capped
 
 from ..models import Period
 from .upload import MAX_BYTES, Problem, Refused, upload_check, upload_save
@@ -72,7 +72,7 @@ def _is_archive(data: bytes) -> zipfile.ZipFile | None:
     try:
         archive = zipfile.ZipFile(BytesIO(data))
         names = {name.lower() for name in archive.namelist()}
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError, EOFError):
+    except ZIP_ERRORS:
         return None
     if "[content_types].xml" in names or "xl/workbook.xml" in names:
         return None
@@ -116,7 +116,7 @@ def expand(incoming: Incoming) -> list[Incoming]:
         try:
             with archive.open(info) as member:
                 data = member.read(MAX_BYTES + 1)
-        except (zipfile.BadZipFile, RuntimeError, NotImplementedError, OSError, EOFError):
+        except ZIP_ERRORS:
             found.append(
                 Incoming(name, None, "压缩包里的这个文件读不出来（损坏或加了密码），请单独上传")
             )
