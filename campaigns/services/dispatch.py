@@ -46,7 +46,11 @@ def bulletin_figures(period: Period) -> MonthFigures:
     """What the month's bulletin reports, from the period's standings (who reported is
     `Standing.reported`) and its reports (who was late, what is in their way)."""
     campaign = period.campaign
-    standings = list(Standing.objects.filter(period=period).select_related("task", "unit"))
+    standings = list(
+        Standing.objects.filter(period=period)
+        .select_related("task", "unit")
+        .prefetch_related("task__lead_units")  # the bulletin names a task's 牵头单位
+    )
     reports = list(Report.objects.filter(period=period).select_related("task", "unit"))
     stages = {
         indicator.pk: list(indicator.stages or [])

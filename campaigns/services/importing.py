@@ -372,8 +372,7 @@ def unmatched_name_resolve(
                 related.add(leader)
             elif unit is not None:
                 related.add(unit)
-                if role == "lead_units":
-                    task.responsible_units.add(unit)  # a 牵头单位 carries the task too
+                plan_services.carry_leads(task)
                 if role in ("lead_units", "responsible") and unit.kind not in (
                     UnitKind.SECTION,
                     UnitKind.BUREAU,
@@ -387,9 +386,8 @@ def unmatched_name_resolve(
     return settled
 
 
-def unmatched_unit_names(campaign: Campaign) -> list[str]:
-    """The unit names (not leaders) still to settle, each once, in document order."""
-    pending = unmatched_names(campaign)
+def unmatched_unit_names(pending: dict[str, list[str]]) -> list[str]:
+    """The unit names (not leaders) among ``pending`` (unmatched_names), each once, in order."""
     names = [n for role, names in pending.items() if role not in LEADER_ROLES for n in names]
     return list(dict.fromkeys(names))
 
@@ -398,7 +396,7 @@ def unmatched_unit_names(campaign: Campaign) -> list[str]:
 def unmatched_units_create_partners(*, campaign: Campaign) -> tuple[int, int]:
     """Settle every unit name still unmatched by creating it as a partner (配合单位) of the
     bureau, or taking the partner of that name already there; returns (names, places)."""
-    names = unmatched_unit_names(campaign)
+    names = unmatched_unit_names(unmatched_names(campaign))
     places = sum(
         unmatched_name_resolve(campaign=campaign, name=name, create_partner=True) for name in names
     )

@@ -201,6 +201,12 @@ TASK_FIELDS = (
 )
 
 
+def carry_leads(task: Task) -> None:
+    """A 牵头单位 carries its task: keep it among the responsible units (access and reviews read
+    those)."""
+    task.responsible_units.add(*task.lead_units.all())
+
+
 @transaction.atomic
 def task_save(
     *,
@@ -247,7 +253,7 @@ def task_save(
         task.lead_units.set(list(lead_units))
     if responsible_units is not None:
         task.responsible_units.set(list(responsible_units))
-    task.responsible_units.add(*task.lead_units.all())
+    carry_leads(task)
     if cooperating_units is not None:
         task.cooperating_units.set(list(cooperating_units))
     task.participants.set(members)

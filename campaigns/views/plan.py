@@ -127,6 +127,7 @@ def campaign_review(request: HttpRequest, pk: int) -> HttpResponse:
     campaign = selectors.get_campaign_for_user(user, pk, write=True)
     if not campaign.is_draft:
         return redirect("campaigns:campaign_detail", pk=campaign.pk)
+    pending = unmatched_names(campaign)
     return render(
         request,
         "campaigns/campaign_review.html",
@@ -137,9 +138,9 @@ def campaign_review(request: HttpRequest, pk: int) -> HttpResponse:
             "unmatched": [
                 {"role": role, "label": UNMATCHED_ROLES[role], "leader": role in LEADER_ROLES}
                 | {"names": names}
-                for role, names in unmatched_names(campaign).items()
+                for role, names in pending.items()
             ],
-            "unmatched_units": len(unmatched_unit_names(campaign)),
+            "unmatched_units": len(unmatched_unit_names(pending)),
             "units": Unit.objects.filter(
                 path__startswith=campaign.bureau.path, is_active=True
             ).order_by("path"),
